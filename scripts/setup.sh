@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs what this project needs on Debian 12 and nothing twice: Debian packages that are
+# missing, a .venv, the package itself (editable) and, with --test, the test tools.
+# Safe to run again: every step first checks whether its work is already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WITH_TEST=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) WITH_TEST=1 ;;
+    *) echo "usage: scripts/setup.sh [--test]" >&2; exit 2 ;;
+  esac
+done
+
+# Cairo/Pango headers and pkg-config: pycairo and manimpango build from source.
+# texlive + dvisvgm: MathTex. ffmpeg: encode/probe. espeak-ng: fallback voice (Piper also
+# phonemizes with its own copy). festival + slt: the third voice. fonts: the theme's faces.
+DEB_PACKAGES=(
+  build-essential pkg-config libcairo2-dev libpango1.0-dev
+  texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm
+  ffmpeg sox espeak-ng festival festvox-us-slt-hts
+  fonts-noto-core fonts-dejavu-core
+  python3-venv python3-dev
+)
+if [ "$WITH_TEST" = 1 ]; then
+  DEB_PACKAGES+=(chromium)
+fi
+
+missing=()
+for p in "${DEB_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv with $($PY --version)"
+  "$PY" -m venv .venv
+fi
+
+# Reinstall only when pyproject.toml changed since the last successful install.
+stamp=.venv/.explainer-anim-installed
+want="$(sha256sum pyproject.toml | cut -d' ' -f1) test=$WITH_TEST"
+if [ ! -f "$stamp" ] || ! grep -qx "$want" "$stamp" 2>/dev/null; then
+  extra=""
+  [ "$WITH_TEST" = 1 ] && extra="[test]"
+  echo "setup: installing explainer-anim$extra into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".$extra"
+  # A later plain run must not drop the test tools installed by --test.
+  if [ -f "$stamp" ] && grep -q "test=1" "$stamp" && [ "$WITH_TEST" = 0 ]; then
+    want="$(sha256sum pyproject.toml | cut -d' ' -f1) test=1"
+  fi
+  echo "$want" > "$stamp"
+fi
+echo "setup: ready ($(.venv/bin/explainer-anim --version 2>/dev/null || echo 'explainer-anim installed'))"
