@@ -1,0 +1,67 @@
+"""Every media decision as a small pure function returning exact ffmpeg arguments.
+
+Tests pin these argument lists; ``run_ffmpeg`` is the only place that executes them.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from .errors import UserError
+from .quality import SAMPLE_RATE, Quality
+
+X264_CRF = "18"  # flat ink-on-paper graphics: visually lossless without bloating the file
+AAC_BITRATE = "160k"
+
+
+def video_encode_args(q: Quality) -> list[str]:
+    """H.264 High, yuv420p, constant frame rate, a keyframe every 2 s: the same for every clip,
+    so that clips join by stream copy."""
+    return ["-c:v", "libx264", "-profile:v", "high", "-pix_fmt", "yuv420p", "-preset", "medium",
+            "-crf", X264_CRF, "-tune", "animation", "-r", str(q.fps), "-fps_mode", "cfr",
+            "-g", str(2 * q.fps), "-keyint_min", str(2 * q.fps), "-sc_threshold", "0",
+            "-bf", "2", "-video_track_timescale", str(q.fps * 1000)]
+
+
+def normalize_clip_args(src: Path, dst: Path, q: Quality) -> list[str]:
+    """Re-encode a rendered clip to the project's one set of video settings: the quality's
+    exact size (even, scaled and padded if it must be) and frame rate, no audio."""
+    vf = (f"scale={q.width}:{q.height}:force_original_aspect_ratio=decrease,"
+          f"pad={q.width}:{q.height}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={q.fps}")
+    return ["ffmpeg", "-y", "-nostdin", "-v", "error", "-i", str(src), "-an", "-sn", "-vf", vf,
+            *video_encode_args(q), "-movflags", "+faststart", str(dst)]
+
+
+def concat_list(clips: list[Path]) -> str:
+    """The concat demuxer's list file; paths are absolute and single quotes escaped."""
+    def esc(p: Path) -> str:
+        return str(p.resolve()).replace("'", "'\\''")
+    return "".join(f"file '{esc(c)}'\n" for c in clips)
+
+
+def concat_args(list_file: Path, dst: Path) -> list[str]:
+    """Join identically encoded clips without re-encoding."""
+    return ["ffmpeg", "-y", "-nostdin", "-v", "error", "-f", "concat", "-safe", "0",
+            "-i", str(list_file), "-c", "copy", "-an", str(dst)]
+
+
+def mux_args(video: Path, narration_wav: Path, dst: Path, metadata: dict[str, str]) -> list[str]:
+    """Video by stream copy, the narration master encoded once to AAC-LC 48 kHz, faststart.
+
+    ffmpeg's MP4 muxer writes an edit list for the AAC encoder's priming samples, so audio
+    starts at 0 and its duration equals the PCM master's."""
+    meta: list[str] = []
+    for key, value in metadata.items():
+        meta += ["-metadata", f"{key}={value}"]
+    return ["ffmpeg", "-y", "-nostdin", "-v", "error", "-i", str(video), "-i", str(narration_wav),
+            "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy",
+            "-c:a", "aac", "-profile:a", "aac_low", "-b:a", AAC_BITRATE, "-ar", str(SAMPLE_RATE),
+            *meta, "-movflags", "+faststart", str(dst)]
+
+
+def run_ffmpeg(args: list[str], what: str) -> None:
+    proc = subprocess.run(args, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        tail = " ".join(proc.stderr.strip().splitlines()[-3:])
+        raise UserError(f"ffmpeg failed to {what}: {tail}")

@@ -1,0 +1,240 @@
+"""The base of every exhibit: a Manim scene that plays one step per beat in exactly the beat's
+frames, in the storyboard's theme, and records every number it shows.
+
+Scenes are registered by decorator (``@register_scene``) and named in storyboards by class
+name. A scene's steps are its ``step_<name>`` methods; a beat names the step it plays.
+"""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from manim import (DOWN, LEFT, UP, Animation, FadeIn, Mobject, Scene, Text, VGroup,
+                   config)
+from manim import MathTex
+
+from .errors import StoryboardError
+from .provenance import Computed, ValueLog
+from .quality import Quality
+from .storyboard import Exhibit, Meta, Quote, Storyboard, Theme
+from .timeline import ExhibitTiming
+
+# Text sizes in Manim font points. One line of Noto at 1 pt is ~0.0139 scene units tall and
+# the frame is 8 units, so 24 pt is 1/24 of the frame height: above the 1/28 floor.
+SIZES = {"title": 56, "heading": 40, "body": 30, "small": 24}
+SAFE_MARGIN = 0.05  # fraction of the frame kept clear on every side
+DEFAULT_STEP_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a step method may return when its animations need other than the default time."""
+
+    animations: tuple[Animation, ...]
+    seconds: float = DEFAULT_STEP_SECONDS
+
+
+@dataclass(frozen=True)
+class ExhibitPlan:
+    """Everything a scene needs from outside: its exhibit, theme, quality and beat timing."""
+
+    exhibit: Exhibit
+    meta: Meta
+    theme: Theme
+    quality: Quality
+    timing: ExhibitTiming
+
+
+_SCENES: dict[str, type["ExplainerScene"]] = {}
+
+
+def register_scene(cls: type["ExplainerScene"]) -> type["ExplainerScene"]:
+    """Class decorator: make ``cls`` usable as ``scene: ClassName`` in storyboards."""
+    other = _SCENES.get(cls.__name__)
+    if other is not None and other is not cls and other.__qualname__ != cls.__qualname__:
+        raise RuntimeError(f"two scenes are named {cls.__name__}: {other.__module__} and {cls.__module__}")
+    _SCENES[cls.__name__] = cls
+    return cls
+
+
+def registered_scenes() -> dict[str, type["ExplainerScene"]]:
+    return dict(_SCENES)
+
+
+def scene_class(storyboard: Storyboard, exhibit: Exhibit) -> type["ExplainerScene"]:
+    try:
+        return _SCENES[exhibit.scene]
+    except KeyError:
+        i = storyboard.exhibits.index(exhibit)
+        known = ", ".join(sorted(_SCENES))
+        raise StoryboardError(exhibit.scene_location, f"exhibits[{i}].scene",
+                              f"unknown scene {exhibit.scene!r} (known: {known})") from None
+
+
+def check_exhibit_against_scene(storyboard: Storyboard, exhibit: Exhibit) -> None:
+    """Steps and params that the scene does not have are storyboard errors, caught before rendering."""
+    cls = scene_class(storyboard, exhibit)
+    i = storyboard.exhibits.index(exhibit)
+    steps = cls.step_names()
+    for j, beat in enumerate(exhibit.beats):
+        if beat.step is not None and beat.step not in steps:
+            raise StoryboardError(beat.location, f"exhibits[{i}].beats[{j}].step",
+                                  f"scene {cls.__name__} has no step {beat.step!r} (steps: {', '.join(sorted(steps))})")
+    for key, value in exhibit.params.items():
+        if key not in cls.PARAMS:
+            known = ", ".join(sorted(cls.PARAMS)) or "none"
+            raise StoryboardError(exhibit.location, f"exhibits[{i}].params.{key}",
+                                  f"scene {cls.__name__} has no parameter {key!r} (parameters: {known})")
+        problem = cls.check_param(key, value)
+        if problem:
+            raise StoryboardError(exhibit.location, f"exhibits[{i}].params.{key}", problem)
+    problem = cls.check_exhibit(exhibit)
+    if problem:
+        raise StoryboardError(exhibit.location, f"exhibits[{i}]", problem)
+
+
+class ExplainerScene(Scene):
+    """Subclass, decorate with ``@register_scene``, and write ``step_<name>`` methods."""
+
+    PARAMS: ClassVar[dict[str, Any]] = {}  # parameter name -> default (its type is the default's)
+    plan: ExhibitPlan
+
+    # ----- class-level contract, used by validation -------------------------------------
+    @classmethod
+    def step_names(cls) -> set[str]:
+        return {name[5:] for name, _ in inspect.getmembers(cls, inspect.isfunction) if name.startswith("step_")}
+
+    @classmethod
+    def check_param(cls, key: str, value: Any) -> str | None:
+        default = cls.PARAMS[key]
+        if default is None or isinstance(value, type(default)):
+            return None
+        if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+            return None
+        return f"must be of the same kind as {default!r}"
+
+    @classmethod
+    def check_exhibit(cls, exhibit: Exhibit) -> str | None:
+        """Hook for scene-specific checks of an exhibit (for instance, quotes it needs)."""
+        return None
+
+    # ----- set-up ----------------------------------------------------------------------
+    def setup(self) -> None:
+        self.values = ValueLog()
+        self.beat_hooks: list[Callable[[int], None]] = []
+        self._quote_index = 0
+        self.camera.background_color = self.theme.background
+
+    @property
+    def theme(self) -> Theme:
+        return self.plan.theme
+
+    @property
+    def exhibit(self) -> Exhibit:
+        return self.plan.exhibit
+
+    def param(self, key: str) -> Any:
+        return self.exhibit.params.get(key, self.PARAMS[key])
+
+    # ----- the timeline ----------------------------------------------------------------
+    def construct(self) -> None:
+        self.build()
+        fps = self.plan.quality.fps
+        for beat, timing in zip(self.exhibit.beats, self.plan.timing.beats, strict=True):
+            step = self._run_step(beat.step) if beat.step else Step(())
+            rest = timing.frames
+            if step.animations:
+                n = min(rest, max(1, round(step.seconds * fps)))
+                # Manim samples times in [0, run_time) every 1/fps: run_time = (n - 0.5)/fps
+                # gives exactly n frames whatever the float rounding.
+                self.play(*step.animations, run_time=(n - 0.5) / fps)
+                rest -= n
+            if rest:
+                # A frozen frame holds for int(duration * fps) frames: +0.5 makes that exact.
+                self.wait((rest + 0.5) / fps, frozen_frame=True)
+            for hook in self.beat_hooks:
+                hook(timing.index)
+
+    def build(self) -> None:
+        """Put what is on screen from the first frame (by default, the exhibit's heading)."""
+        self.add(self.heading(self.exhibit.title))
+
+    def _run_step(self, name: str) -> Step:
+        result = getattr(self, f"step_{name}")()
+        if isinstance(result, Step):
+            return result
+        if isinstance(result, Animation):
+            return Step((result,))
+        return Step(tuple(result))
+
+    # ----- numbers ---------------------------------------------------------------------
+    def compute(self, name: str, fn: Callable[..., Any], **inputs: Any) -> Computed:
+        """Call a tested formula and record it; show its value with ``.show(fmt)``."""
+        return self.values.compute(name, fn, **inputs)
+
+    # ----- drawing helpers: every text in the theme's faces, sizes and ink ---------------
+    @property
+    def safe_width(self) -> float:
+        return config.frame_width * (1 - 2 * SAFE_MARGIN)
+
+    @property
+    def safe_height(self) -> float:
+        return config.frame_height * (1 - 2 * SAFE_MARGIN)
+
+    def text(self, s: str, size: str = "body", color: str | None = None, font: str | None = None,
+             weight: str = "NORMAL", **kwargs: Any) -> Text:
+        return Text(s, font=font or self.theme.fonts.body, font_size=SIZES[size],
+                    color=color or self.theme.ink, weight=weight, **kwargs)
+
+    def math(self, tex: str, size: str = "body", color: str | None = None) -> MathTex:
+        # MathTex's font_size runs ~1.3x smaller than Text's at the same number.
+        return MathTex(tex, font_size=SIZES[size] * 1.3, color=color or self.theme.ink)
+
+    def wrapped(self, s: str, size: str = "body", width: float | None = None, **kwargs: Any) -> Text:
+        """Text broken into lines that fit ``width`` (default: the safe area)."""
+        width = width or self.safe_width
+        chars = max(12, int(len(s) + 1))
+        while True:
+            lines = textwrap.wrap(s, chars, break_long_words=False, break_on_hyphens=False) or [s]
+            t = self.text("\n".join(lines), size=size, **kwargs)
+            if t.width <= width or chars <= 12:
+                return t
+            chars = max(12, int(chars * width / t.width * 0.98) if t.width > width * 1.5 else chars - 2)
+
+    def heading(self, title: str) -> Text:
+        t = self.text(title, size="heading", font=self.theme.fonts.heading, weight="BOLD")
+        t.to_edge(UP, buff=config.frame_height * SAFE_MARGIN + 0.15)
+        t.to_edge(LEFT, buff=config.frame_width * SAFE_MARGIN + 0.15)
+        return t
+
+    def citation(self, quote: Quote) -> str:
+        parts = [f"{self.plan.meta.authors[0].split()[-1]} et al. ({self.plan.meta.paper.year or ''})".replace(" ()", "")]
+        if quote.section:
+            parts.append(quote.section if quote.section[0].isalpha() else f"§{quote.section}")
+        if quote.page is not None:
+            parts.append(f"p. {quote.page}")
+        return ", ".join(parts)
+
+    def quote_card(self, quote: Quote, width: float | None = None, size: str = "body") -> VGroup:
+        """A verbatim quote in the paper's own typography, with its citation under it."""
+        width = width or self.safe_width * 0.9
+        body = self.wrapped(f"“{quote.text}”", size=size, width=width, slant="ITALIC")
+        cite = self.text(f"— {self.citation(quote)}", size="small", color=self.theme.muted)
+        cite.next_to(body, DOWN, buff=0.25).align_to(body, LEFT)
+        return VGroup(body, cite)
+
+    def next_quote(self) -> Quote:
+        quotes = self.exhibit.quotes
+        if not quotes:
+            raise StoryboardError(self.exhibit.location, f"{self.exhibit.id}.quotes", "this step shows a quote; add one")
+        q = quotes[self._quote_index % len(quotes)]
+        self._quote_index += 1
+        return q
+
+    def fade_in(self, *mobjects: Mobject, shift: Any = None) -> list[Animation]:
+        return [FadeIn(m, shift=shift if shift is not None else 0.2 * UP) for m in mobjects]
+
