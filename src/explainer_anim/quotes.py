@@ -345,7 +345,7 @@ def _next_value(a: int | str, b: int | str) -> bool:
 def _follows(prev: tuple | None, cand: tuple) -> bool:
     """May heading ``cand`` come right after heading ``prev`` in a well-numbered document?"""
     if prev is None:
-        return cand in ((1,), ("A",))
+        return cand == (1,)  # not "A": a title like "A Tiny Paper" is no appendix
     if isinstance(cand[0], str) and isinstance(prev[0], int):
         return cand == ("A",)  # the appendices begin
     if type(cand[0]) is not type(prev[0]):
@@ -750,6 +750,10 @@ def _closest(doc: SourceDocument, fragment: str, prefer_pages: tuple[int, int] |
             s -= 1  # do not start inside a word
         while 0 < e < len(text) and text[e].isalnum() and text[e - 1].isalnum():
             e += 1  # nor end inside one
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
         ratio = difflib.SequenceMatcher(None, fragment, text[s:e], autojunk=False).ratio()
         if prefer_pages and prefer_pages[0] <= doc.page_of(s) <= prefer_pages[1]:
             ratio += 1e-6
@@ -897,9 +901,25 @@ def _describe(quote: str, passage: str) -> list[str]:
 
 
 def _format_change(cls: str, q: str, s: str) -> str:
-    if cls in ("quote marks", "dashes", "ellipsis", "punctuation"):
-        return f"{cls}: {q} (quote) ≠ {s} (source)"
+    if cls == "quote marks":  # shown bare: wrapping them in quote marks would confuse
+        return f"{cls}: {q} (quote) ≠ {s} (source){_char_names(q, s)}"
+    if cls == "dashes":
+        return f"{cls}: '{q}' (quote) ≠ '{s}' (source){_char_names(q, s)}"
     return f"{cls}: '{q}' (quote) ≠ '{s}' (source)"
+
+
+def _char_names(q: str, s: str) -> str:
+    """" [" QUOTATION MARK ≠ “ LEFT DOUBLE QUOTATION MARK; ...]" for each distinct change."""
+    pairs: list[str] = []
+    sm = difflib.SequenceMatcher(None, q, s, autojunk=False)
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag != "replace" or i2 - i1 != j2 - j1:
+            continue
+        for a, b in zip(q[i1:i2], s[j1:j2]):
+            pair = f"{a} {unicodedata.name(a, '?')} ≠ {b} {unicodedata.name(b, '?')}"
+            if pair not in pairs:
+                pairs.append(pair)
+    return f" [{'; '.join(pairs)}]" if pairs else ""
 
 
 def _aligned(quote: str, passage: str, width: int = 76) -> str:
