@@ -1003,27 +1003,23 @@ def check_quote(
             # every part is in the source; their order or distance is wrong
             for k in range(len(fragments) - 1):
                 a_occ, b_occ = occ[k], occ[k + 1]
-                ok_pair = any(0 <= bs - ae <= MAX_GAP for _, ae in a_occ for bs, _ in b_occ)
-                if ok_pair:
+                after = _nearest_gap([e for _, e in a_occ], [s for s, _ in b_occ])
+                if after is not None and after <= MAX_GAP:
                     continue
-                before = any(0 <= as_ - be <= MAX_GAP for as_, _ in a_occ for _, be in b_occ)
+                before = _nearest_gap([e for _, e in b_occ], [s for s, _ in a_occ])
                 a_short, b_short = _short(fragments[k]), _short(fragments[k + 1])
-                if before:
+                if before is not None and (after is None or before <= MAX_GAP):
                     problems.append(f"fragments out of order: '{b_short}' comes before "
                                     f"'{a_short}' in the source")
                 else:
-                    gap = min(abs(bs - ae) for _, ae in a_occ for bs, _ in b_occ)
-                    if any(bs >= ae for _, ae in a_occ for bs, _ in b_occ):
-                        problems.append(f"fragments too far apart: '{a_short}' … '{b_short}' "
-                                        f"are {gap} characters apart (at most {MAX_GAP})")
-                    else:
-                        problems.append(f"fragments out of order: '{b_short}' comes before "
-                                        f"'{a_short}' in the source ({gap} characters apart)")
-            s0 = min(s for s, _ in occ[0])
+                    problems.append(f"fragments too far apart: '{a_short}' … '{b_short}' "
+                                    f"are {after} characters apart (at most {MAX_GAP})")
+            if not problems:
+                problems.append(f"the parts are in the source but not in this order within "
+                                f"{MAX_GAP} characters of each other")
             first = occ[0][0]
             pages, sec, where = _location(doc, first[0], first[1])
             closest = " … ".join(doc.text[s:e] for s, e in (o[0] for o in occ))
-            del s0
             return QuoteCheck(False, page_found=pages[0], section_found=sec.label if sec else None,
                               closest=closest, problems=tuple(problems), location=where, **base)
         # explain the first part that is not in the source
@@ -1052,6 +1048,17 @@ def check_quote(
     problems.extend(location_problems(s, e))
     return QuoteCheck(False, page_found=pages[0], section_found=sec.label if sec else None,
                       closest=passage, problems=tuple(problems), detail=detail, location=where, **base)
+
+
+def _nearest_gap(ends: list[int], starts: list[int]) -> int | None:
+    """The smallest ``start - end`` >= 0 over an end and a later start, None if none."""
+    starts = sorted(starts)
+    best: int | None = None
+    for end in ends:
+        i = bisect.bisect_left(starts, end)
+        if i < len(starts) and (best is None or starts[i] - end < best):
+            best = starts[i] - end
+    return best
 
 
 def _short(fragment: str, n: int = 40) -> str:
