@@ -156,9 +156,9 @@ class SourceDocument:
 
     path: Path
     sha256: str
-    text: str
-    page_starts: tuple[int, ...]  # page_starts[i] = offset where page i + 1 begins
-    sections: tuple[Section, ...]
+    text: str = field(repr=False)
+    page_starts: tuple[int, ...] = field(repr=False)  # page_starts[i]: where page i + 1 begins
+    sections: tuple[Section, ...] = field(repr=False)
     _marked: str = field(repr=False, compare=False)
     _marker_pos: tuple[int, ...] = field(repr=False, compare=False)
     _optional: bytes = field(repr=False, compare=False)
