@@ -34,6 +34,11 @@ class TitleCard(ExplainerScene):
     def step_all(self) -> Step:
         return Step(tuple(FadeIn(p, shift=0.2 * UP) for p in self.card_parts), seconds=1.5)
 
+    def step_quote(self) -> list:
+        """Make room under the title and show the exhibit's next quote there."""
+        quote = self.quote_card(self.next_quote(), size="small").to_edge(DOWN, buff=0.9)
+        return [self.card.animate.to_edge(UP, buff=0.9), FadeIn(quote, shift=0.2 * UP)]
+
 
 @register_scene
 class QuoteCard(ExplainerScene):

@@ -45,10 +45,11 @@ class Computed:
     value: Any
     displayed: list[str] = field(default_factory=list)
 
-    def show(self, spec: str | Callable[[Any], str] = "{}") -> str:
-        """Format the value for the screen and remember that text."""
-        text = spec(self.value) if callable(spec) else spec.format(self.value)
-        self.displayed.append(text)
+    def show(self, spec: str | Callable[[Any], str] = "{}", attr: str | None = None) -> str:
+        """Format the value (or its field ``attr``) for the screen and remember that text."""
+        value = getattr(self.value, attr) if attr else self.value
+        text = spec(value) if callable(spec) else spec.format(value)
+        self.displayed.append(f"{attr}: {text}" if attr else text)
         return text
 
 

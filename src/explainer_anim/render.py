@@ -36,6 +36,19 @@ def manim_settings(plan: ExhibitPlan, media_dir: Path) -> dict[str, object]:
     }
 
 
+def dry_run(scene_cls: type[ExplainerScene], plan: ExhibitPlan) -> ExplainerScene:
+    """Run the scene's code without drawing a frame: every animation jumps to its end, so the
+    state at the end of each beat (for the layout check) and the values shown are as in a render."""
+    logging.getLogger("manim").setLevel(logging.ERROR)
+    settings = {**manim_settings(plan, Path(".")), "dry_run": True, "write_to_movie": False}
+    del settings["media_dir"], settings["video_dir"]
+    with tempconfig(settings):
+        scene = scene_cls()
+        scene.plan = plan
+        scene.render()
+    return scene
+
+
 def render_clip(scene_cls: type[ExplainerScene], plan: ExhibitPlan, media_dir: Path) -> tuple[Path, ExplainerScene]:
     """Render ``plan`` and return the silent clip and the scene (for its recorded values).
 

@@ -8,6 +8,7 @@ name. A scene's steps are its ``step_<name>`` methods; a beat names the step it 
 from __future__ import annotations
 
 import inspect
+import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from manim import (DOWN, LEFT, UP, Animation, FadeIn, Mobject, Scene, Text, VGro
 from manim import MathTex
 
 from .errors import StoryboardError
+from .layout import SAFE_MARGIN, LayoutProblem, check_layout
 from .provenance import Computed, ValueLog
 from .quality import Quality
 from .storyboard import Exhibit, Meta, Quote, Storyboard, Theme
@@ -26,7 +28,6 @@ from .timeline import ExhibitTiming
 # Text sizes in Manim font points. One line of Noto at 1 pt is ~0.0139 scene units tall and
 # the frame is 8 units, so 24 pt is 1/24 of the frame height: above the 1/28 floor.
 SIZES = {"title": 56, "heading": 40, "body": 30, "small": 24}
-SAFE_MARGIN = 0.05  # fraction of the frame kept clear on every side
 DEFAULT_STEP_SECONDS = 1.0
 
 
@@ -125,7 +126,7 @@ class ExplainerScene(Scene):
     # ----- set-up ----------------------------------------------------------------------
     def setup(self) -> None:
         self.values = ValueLog()
-        self.beat_hooks: list[Callable[[int], None]] = []
+        self.layout_problems: list[LayoutProblem] = []
         self._quote_index = 0
         self.camera.background_color = self.theme.background
 
@@ -156,8 +157,7 @@ class ExplainerScene(Scene):
             if rest:
                 # A frozen frame holds for int(duration * fps) frames: +0.5 makes that exact.
                 self.wait((rest + 0.5) / fps, frozen_frame=True)
-            for hook in self.beat_hooks:
-                hook(timing.index)
+            self.layout_problems += check_layout(self.mobjects, self.theme.background, timing.index)
 
     def build(self) -> None:
         """Put what is on screen from the first frame (by default, the exhibit's heading)."""
@@ -187,6 +187,7 @@ class ExplainerScene(Scene):
 
     def text(self, s: str, size: str = "body", color: str | None = None, font: str | None = None,
              weight: str = "NORMAL", **kwargs: Any) -> Text:
+        kwargs.setdefault("line_spacing", 1.0)  # Pango's default leading is too tight to read
         return Text(s, font=font or self.theme.fonts.body, font_size=SIZES[size],
                     color=color or self.theme.ink, weight=weight, **kwargs)
 
@@ -197,13 +198,16 @@ class ExplainerScene(Scene):
     def wrapped(self, s: str, size: str = "body", width: float | None = None, **kwargs: Any) -> Text:
         """Text broken into lines that fit ``width`` (default: the safe area)."""
         width = width or self.safe_width
-        chars = max(12, int(len(s) + 1))
+        # A lone symbol ("−", "=", ">") stays on one line with its neighbours, so that
+        # "t/(1 − t)" never breaks around its minus sign.
+        glued = re.sub(r"(?<=\S) ([^\w\s“”‘’\"'(]) (?=\S)", "\u00a0\\1\u00a0", s)
+        chars = len(glued) + 1
         while True:
-            lines = textwrap.wrap(s, chars, break_long_words=False, break_on_hyphens=False) or [s]
-            t = self.text("\n".join(lines), size=size, **kwargs)
+            lines = textwrap.wrap(glued, chars, break_long_words=False, break_on_hyphens=False) or [glued]
+            t = self.text("\n".join(lines).replace("\u00a0", " "), size=size, **kwargs)
             if t.width <= width or chars <= 12:
                 return t
-            chars = max(12, int(chars * width / t.width * 0.98) if t.width > width * 1.5 else chars - 2)
+            chars = max(12, min(chars - 1, int(chars * width / t.width)))
 
     def heading(self, title: str) -> Text:
         t = self.text(title, size="heading", font=self.theme.fonts.heading, weight="BOLD")
@@ -234,6 +238,24 @@ class ExplainerScene(Scene):
         q = quotes[self._quote_index % len(quotes)]
         self._quote_index += 1
         return q
+
+    def table(self, rows: list[list[str]], header: bool = True, size: str = "body",
+              col_buff: float = 0.6, row_buff: float = 0.28, highlight: set[tuple[int, int]] | None = None) -> VGroup:
+        """A grid of text cells, header row in the heading face, columns aligned right for
+        numbers and left for words."""
+        highlight = highlight or set()
+        cells = VGroup()
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                is_head = header and r == 0
+                color = self.theme.accent if (r, c) in highlight else (self.theme.muted if is_head else None)
+                cells.add(self.text(value, size=size, color=color,
+                                    font=self.theme.fonts.heading if is_head else None,
+                                    weight="BOLD" if is_head else "NORMAL"))
+        n_cols = max(len(r) for r in rows)
+        cells.arrange_in_grid(rows=len(rows), cols=n_cols, buff=(col_buff, row_buff),
+                              col_alignments="l" + "r" * (n_cols - 1))
+        return cells
 
     def fade_in(self, *mobjects: Mobject, shift: Any = None) -> list[Animation]:
         return [FadeIn(m, shift=shift if shift is not None else 0.2 * UP) for m in mobjects]
