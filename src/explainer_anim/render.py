@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import tempfile
 from pathlib import Path
 
 from manim import tempconfig
@@ -40,12 +41,12 @@ def dry_run(scene_cls: type[ExplainerScene], plan: ExhibitPlan) -> ExplainerScen
     """Run the scene's code without drawing a frame: every animation jumps to its end, so the
     state at the end of each beat (for the layout check) and the values shown are as in a render."""
     logging.getLogger("manim").setLevel(logging.ERROR)
-    settings = {**manim_settings(plan, Path(".")), "dry_run": True, "write_to_movie": False}
-    del settings["media_dir"], settings["video_dir"]
-    with tempconfig(settings):
-        scene = scene_cls()
-        scene.plan = plan
-        scene.render()
+    with tempfile.TemporaryDirectory(prefix="explainer-dry-") as tmp:
+        settings = {**manim_settings(plan, Path(tmp)), "dry_run": True, "write_to_movie": False}
+        with tempconfig(settings):
+            scene = scene_cls()
+            scene.plan = plan
+            scene.render()
     return scene
 
 
