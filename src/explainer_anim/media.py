@@ -46,18 +46,32 @@ def concat_args(list_file: Path, dst: Path) -> list[str]:
             "-i", str(list_file), "-c", "copy", "-an", str(dst)]
 
 
-def mux_args(video: Path, narration_wav: Path, dst: Path, metadata: dict[str, str]) -> list[str]:
-    """Video by stream copy, the narration master encoded once to AAC-LC 48 kHz, faststart.
+def mux_args(video: Path, narration_wav: Path, dst: Path, metadata: dict[str, str],
+             subtitles: Path | None = None, ffmetadata: Path | None = None) -> list[str]:
+    """Video by stream copy, the narration master encoded once to AAC-LC 48 kHz, faststart;
+    optionally a caption track (an SRT file, stored as mov_text) and chapters (an ffmetadata file).
 
     ffmpeg's MP4 muxer writes an edit list for the AAC encoder's priming samples, so audio
     starts at 0 and its duration equals the PCM master's."""
+    inputs = ["-i", str(video), "-i", str(narration_wav)]
+    maps = ["-map", "0:v:0", "-map", "1:a:0"]
+    extra: list[str] = []
+    n = 2
+    if subtitles is not None:
+        inputs += ["-i", str(subtitles)]
+        maps += ["-map", f"{n}:s:0"]
+        extra += ["-c:s", "mov_text", "-metadata:s:s:0", "language=eng"]
+        n += 1
+    if ffmetadata is not None:
+        inputs += ["-f", "ffmetadata", "-i", str(ffmetadata)]
+        extra += ["-map_metadata", str(n), "-map_chapters", str(n)]
+        n += 1
     meta: list[str] = []
     for key, value in metadata.items():
         meta += ["-metadata", f"{key}={value}"]
-    return ["ffmpeg", "-y", "-nostdin", "-v", "error", "-i", str(video), "-i", str(narration_wav),
-            "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy",
+    return ["ffmpeg", "-y", "-nostdin", "-v", "error", *inputs, *maps, "-c:v", "copy",
             "-c:a", "aac", "-profile:a", "aac_low", "-b:a", AAC_BITRATE, "-ar", str(SAMPLE_RATE),
-            *meta, "-movflags", "+faststart", str(dst)]
+            *extra, *meta, "-movflags", "+faststart", str(dst)]
 
 
 def run_ffmpeg(args: list[str], what: str) -> None:

@@ -16,7 +16,7 @@ from .audio import place, write_wav
 from .loudness import normalize
 from .media import concat_args, concat_list, mux_args, normalize_clip_args, run_ffmpeg
 from .narration import BeatAudio, narrate
-from .outputs import OutputLayout, staging
+from .outputs import OutputLayout, Staging, staging
 from .probe import probe
 from .progress import Progress
 from .project import code_fingerprint, open_storyboard
@@ -87,7 +87,7 @@ def clip_key(fingerprint: str, plan: ExhibitPlan) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def narration_track(storyboard: Storyboard, audio: dict[str, list[BeatAudio]], timings: dict[str, ExhibitTiming],
+def narration_track(audio: dict[str, list[BeatAudio]], timings: dict[str, ExhibitTiming],
                     fps: int, exhibits: list[Exhibit], start_frame: int = 0) -> np.ndarray:
     """One PCM track for ``exhibits``: each beat's speech placed on its exact sample."""
     frames = sum(timings[e.id].frames for e in exhibits)
@@ -112,38 +112,74 @@ def verify_av(path: Path, fps: int) -> float:
     return dv
 
 
-def render(request: RenderRequest, progress: Progress | None = None) -> RenderResult:
+@dataclass
+class Run:
+    """One ``render`` call's state, handed from stage to stage."""
+
+    request: RenderRequest
+    storyboard: Storyboard
+    exhibits: list[Exhibit]
+    layout: OutputLayout
+    progress: Progress
+    result: RenderResult
+    audio: dict[str, list[BeatAudio]] = field(default_factory=dict)
+    timings: dict[str, ExhibitTiming] = field(default_factory=dict)
+
+    @property
+    def quality(self) -> Quality:
+        return self.request.quality
+
+    @property
+    def whole(self) -> bool:
+        return self.request.exhibit_ids is None
+
+    def metadata(self) -> dict[str, str]:
+        m = self.storyboard.meta
+        return {"title": m.title, "artist": ", ".join(m.authors),
+                "comment": f"{m.paper.citation} {m.paper.url} — quoted text {m.license}"}
+
+
+def start(request: RenderRequest, progress: Progress | None) -> Run:
+    """Open and check everything before any audio or frame is made."""
     storyboard = open_storyboard(request.storyboard)
     wanted = list(request.exhibit_ids) if request.exhibit_ids else [e.id for e in storyboard.exhibits]
-    exhibits = [storyboard.exhibit(i) for i in wanted]
-    exhibits.sort(key=storyboard.exhibits.index)
-    whole = request.exhibit_ids is None
-    q = request.quality
-    layout = OutputLayout(request.out_root, storyboard.meta.id, q.name)
-    progress = progress or Progress(len(exhibits))
-    result = RenderResult(master=None, warnings=list(storyboard.warnings))
+    exhibits = sorted((storyboard.exhibit(i) for i in dict.fromkeys(wanted)), key=storyboard.exhibits.index)
+    layout = OutputLayout(request.out_root, storyboard.meta.id, request.quality.name)
+    run = Run(request, storyboard, exhibits, layout, progress or Progress(len(exhibits)),
+              RenderResult(master=None, warnings=list(storyboard.warnings)))
     for w in storyboard.warnings:
-        progress.note(w)
+        run.progress.note(w)
+    return run
 
-    engine, warning = choose_engine(storyboard, request.voice)
+
+def narrate_stage(run: Run) -> None:
+    engine, warning = choose_engine(run.storyboard, run.request.voice)
     if warning:
-        result.warnings.append(warning)
-        progress.note(f"warning: {warning}")
-    ids = [e.id for e in exhibits]
-    audio = narrate(storyboard, engine, layout.narration_cache, ids,
-                    on_exhibit=lambda i: progress.step("narrate", ids.index(i) + 1, i))
-    timings = plan_timings(storyboard, audio, q.fps)
+        run.result.warnings.append(warning)
+        run.progress.note(f"warning: {warning}")
+    ids = [e.id for e in run.exhibits]
+    run.audio = narrate(run.storyboard, engine, run.layout.narration_cache, ids,
+                        on_exhibit=lambda i: run.progress.step("narrate", ids.index(i) + 1, i))
+    run.timings = plan_timings(run.storyboard, run.audio, run.quality.fps)
 
-    fingerprint = code_fingerprint(storyboard)
-    for n, exhibit in enumerate(exhibits, 1):
-        plan = ExhibitPlan(exhibit, storyboard.meta, storyboard.theme, q, timings[exhibit.id])
+
+def render_stage(run: Run) -> None:
+    """Render the clips whose pixels changed; reuse the others."""
+    layout, q = run.layout, run.quality
+    fingerprint = code_fingerprint(run.storyboard)
+    for n, exhibit in enumerate(run.exhibits, 1):
+        plan = ExhibitPlan(exhibit, run.storyboard.meta, run.storyboard.theme, q, run.timings[exhibit.id])
         key = clip_key(fingerprint, plan)
         silent, key_file = layout.silent_clip(exhibit.id), layout.clip_key(exhibit.id)
         if silent.exists() and key_file.exists() and key_file.read_text() == key:
-            progress.step("cached", n, exhibit.id)
+            run.progress.step("cached", n, exhibit.id)
             continue
-        progress.step("render", n, exhibit.id)
-        raw, scene = render_clip(scene_class(storyboard, exhibit), plan, layout.manim_media(exhibit.id))
+        run.progress.step("render", n, exhibit.id)
+        raw, scene = render_clip(scene_class(run.storyboard, exhibit), plan, layout.manim_media(exhibit.id))
+        for problem in scene.layout_problems:
+            warning = f"{exhibit.id}: layout: {problem}"
+            run.result.warnings.append(warning)
+            run.progress.note(f"warning: {warning}")
         silent.parent.mkdir(parents=True, exist_ok=True)
         tmp = silent.with_name(f".{silent.name}")
         run_ffmpeg(normalize_clip_args(raw, tmp, q), f"encode the clip of {exhibit.id}")
@@ -151,40 +187,54 @@ def render(request: RenderRequest, progress: Progress | None = None) -> RenderRe
         tmp.replace(silent)
         key_file.write_text(key)
         shutil.rmtree(layout.manim_media(exhibit.id), ignore_errors=True)
-        result.rendered.append(exhibit.id)
+        run.result.rendered.append(exhibit.id)
 
-    meta = {"title": storyboard.meta.title, "artist": ", ".join(storyboard.meta.authors),
-            "comment": f"{storyboard.meta.paper.citation} {storyboard.meta.paper.url} — quoted text {storyboard.meta.license}"}
-    with staging(layout.folder) as stage:
-        for n, exhibit in enumerate(exhibits, 1):
-            progress.step("clip", n, exhibit.id)
-            t = timings[exhibit.id]
-            track = narration_track(storyboard, audio, timings, q.fps, [exhibit], start_frame=t.start_frame)
-            wav = stage.dir / f"{exhibit.id}.wav"
-            write_wav(wav, normalize(track, LOUDNESS_TARGET_LUFS, TRUE_PEAK_CEILING_DBTP))
-            out = stage.path_for(layout.clip(exhibit.id))
-            run_ffmpeg(mux_args(layout.silent_clip(exhibit.id), wav, out, {**meta, "title": exhibit.title}),
-                       f"mux the clip of {exhibit.id}")
-            verify_av(out, q.fps)
-            shutil.copyfile(layout.clip_values(exhibit.id), stage.path_for(layout.values(exhibit.id)))
-            result.clips.append(layout.clip(exhibit.id))
-        if whole:
-            progress.step("stitch", None, f"{len(exhibits)} clips + narration")
-            list_file = stage.dir / "clips.txt"
-            list_file.write_text(concat_list([layout.silent_clip(e.id) for e in exhibits]))
-            video = stage.dir / "video.mp4"
-            run_ffmpeg(concat_args(list_file, video), "join the clips")
-            track = normalize(narration_track(storyboard, audio, timings, q.fps, exhibits),
-                              LOUDNESS_TARGET_LUFS, TRUE_PEAK_CEILING_DBTP)
-            wav = stage.dir / "narration.wav"
-            write_wav(wav, track)
-            master = stage.path_for(layout.master)
-            run_ffmpeg(mux_args(video, wav, master, meta), "mux the narration")
-            result.duration_seconds = verify_av(master, q.fps)
-            expected = sum(timings[e.id].frames for e in exhibits)
-            frames = probe(master, count_frames=True).of("video")[0].frames
-            if frames != expected:
-                raise RuntimeError(f"{master}: {frames} frames, planned {expected}")
-            result.master = layout.master
-    return result
 
+def publish_clip(run: Run, stage: Staging, n: int, exhibit: Exhibit) -> None:
+    """One exhibit's clip with its own narration slice, and the values it showed."""
+    run.progress.step("clip", n, exhibit.id)
+    layout, q = run.layout, run.quality
+    t = run.timings[exhibit.id]
+    track = narration_track(run.audio, run.timings, q.fps, [exhibit], start_frame=t.start_frame)
+    wav = stage.dir / f"{exhibit.id}.wav"
+    write_wav(wav, normalize(track, LOUDNESS_TARGET_LUFS, TRUE_PEAK_CEILING_DBTP))
+    out = stage.path_for(layout.clip(exhibit.id))
+    run_ffmpeg(mux_args(layout.silent_clip(exhibit.id), wav, out, {**run.metadata(), "title": exhibit.title}),
+               f"mux the clip of {exhibit.id}")
+    verify_av(out, q.fps)
+    shutil.copyfile(layout.clip_values(exhibit.id), stage.path_for(layout.values(exhibit.id)))
+    run.result.clips.append(layout.clip(exhibit.id))
+
+
+def publish_master(run: Run, stage: Staging) -> None:
+    """All clips joined by stream copy, the narration master encoded once and muxed."""
+    layout, q = run.layout, run.quality
+    run.progress.step("stitch", None, f"{len(run.exhibits)} clips + narration")
+    list_file = stage.dir / "clips.txt"
+    list_file.write_text(concat_list([layout.silent_clip(e.id) for e in run.exhibits]))
+    video = stage.dir / "video.mp4"
+    run_ffmpeg(concat_args(list_file, video), "join the clips")
+    track = normalize(narration_track(run.audio, run.timings, q.fps, run.exhibits),
+                      LOUDNESS_TARGET_LUFS, TRUE_PEAK_CEILING_DBTP)
+    wav = stage.dir / "narration.wav"
+    write_wav(wav, track)
+    master = stage.path_for(layout.master)
+    run_ffmpeg(mux_args(video, wav, master, run.metadata()), "mux the narration")
+    run.result.duration_seconds = verify_av(master, q.fps)
+    expected = sum(run.timings[e.id].frames for e in run.exhibits)
+    frames = probe(master, count_frames=True).of("video")[0].frames
+    if frames != expected:
+        raise RuntimeError(f"{master}: {frames} frames, planned {expected}")
+    run.result.master = layout.master
+
+
+def render(request: RenderRequest, progress: Progress | None = None) -> RenderResult:
+    run = start(request, progress)
+    narrate_stage(run)
+    render_stage(run)
+    with staging(run.layout.folder) as stage:
+        for n, exhibit in enumerate(run.exhibits, 1):
+            publish_clip(run, stage, n, exhibit)
+        if run.whole:
+            publish_master(run, stage)
+    return run.result
