@@ -17,11 +17,14 @@ AAC_BITRATE = "160k"
 
 def video_encode_args(q: Quality) -> list[str]:
     """H.264 High, yuv420p, constant frame rate, a keyframe every 2 s: the same for every clip,
-    so that clips join by stream copy."""
+    so that clips join by stream copy. No B-frames: with them each clip starts at a negative
+    DTS and the concat demuxer shifts every later clip by a fraction of a frame. The movie
+    timescale is the track's: the concat demuxer joins clips at the container's duration, which
+    at MP4's default 1/1000 s is rounded off a 1/15 s frame grid."""
     return ["-c:v", "libx264", "-profile:v", "high", "-pix_fmt", "yuv420p", "-preset", "medium",
             "-crf", X264_CRF, "-tune", "animation", "-r", str(q.fps), "-fps_mode", "cfr",
             "-g", str(2 * q.fps), "-keyint_min", str(2 * q.fps), "-sc_threshold", "0",
-            "-bf", "2", "-video_track_timescale", str(q.fps * 1000)]
+            "-bf", "0", "-video_track_timescale", str(q.fps * 1000), "-movie_timescale", str(q.fps * 1000)]
 
 
 def normalize_clip_args(src: Path, dst: Path, q: Quality) -> list[str]:
