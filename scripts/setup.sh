@@ -45,19 +45,20 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 
-# Reinstall only when pyproject.toml changed since the last successful install.
-stamp=.venv/.explainer-anim-installed
-want="$(sha256sum pyproject.toml | cut -d' ' -f1) test=$WITH_TEST"
-if [ ! -f "$stamp" ] || ! grep -qx "$want" "$stamp" 2>/dev/null; then
-  extra=""
-  [ "$WITH_TEST" = 1 ] && extra="[test]"
-  echo "setup: installing explainer-anim$extra into .venv"
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".$extra"
-  # A later plain run must not drop the test tools installed by --test.
-  if [ -f "$stamp" ] && grep -q "test=1" "$stamp" && [ "$WITH_TEST" = 0 ]; then
-    want="$(sha256sum pyproject.toml | cut -d' ' -f1) test=1"
+# Reinstall only when pyproject.toml changed since the last install of that flavour.
+want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+install() {  # $1: stamp file, $2: pip target
+  if [ ! -f "$1" ] || [ "$(cat "$1")" != "$want" ]; then
+    echo "setup: installing $2 into .venv"
+    .venv/bin/python -m pip install -q --upgrade pip
+    .venv/bin/python -m pip install -q -e "$2"
+    echo "$want" > "$1"
   fi
-  echo "$want" > "$stamp"
+}
+if [ "$WITH_TEST" = 1 ]; then
+  install .venv/.installed-test ".[test]"
+  cp .venv/.installed-test .venv/.installed-base
+else
+  install .venv/.installed-base "."
 fi
-echo "setup: ready ($(.venv/bin/explainer-anim --version 2>/dev/null || echo 'explainer-anim installed'))"
+echo "setup: ready ($(.venv/bin/explainer-anim --version))"
