@@ -107,6 +107,17 @@ class Exhibit:
     quotes: tuple[Quote, ...]
     location: Location = field(compare=False)
     scene_location: Location = field(compare=False)
+    section: str | None = None  # consecutive exhibits of one section make one chapter
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    """The frame the video's thumbnail is taken from: the end of ``beat`` (1-based; None: the
+    last beat) of exhibit ``exhibit``."""
+
+    exhibit: str
+    beat: int | None
+    location: Location = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -118,6 +129,7 @@ class Storyboard:
     timing: Timing
     exhibits: tuple[Exhibit, ...]
     warnings: tuple[str, ...] = ()
+    thumbnail: Thumbnail | None = None
 
     @property
     def folder(self) -> Path:
@@ -373,11 +385,42 @@ def _exhibit(node: Located, path: str, w: list[str]) -> Exhibit:
         quotes=tuple(_quote(n, p, w) for p, n in _list(f, "quotes", required=False)),
         location=node.location,
         scene_location=scene_node.location if scene_node is not None else node.location,
+        section=f.get("section", str, None, _nonblank),
     )
     if not e.beats:
         raise StoryboardError(node.location, f"{path}.beats", "needs at least one beat")
     f.done()
     return e
+
+
+def _check_sections(exhibits: tuple[Exhibit, ...]) -> None:
+    """A section becomes one chapter, so its exhibits must be consecutive."""
+    ended: dict[str, Exhibit] = {}
+    for i, e in enumerate(exhibits):
+        before = exhibits[i - 1].section if i else None
+        if e.section == before:
+            continue
+        if before is not None:
+            ended[before] = exhibits[i - 1]
+        if e.section in ended:
+            raise StoryboardError(e.location, f"exhibits[{i}].section",
+                                  f"section {e.section!r} ended at exhibit {ended[e.section].id!r}; "
+                                  "a section's exhibits must be consecutive")
+
+
+def _thumbnail(node: Located, exhibits: tuple[Exhibit, ...], w: list[str]) -> Thumbnail:
+    f = _Fields(node, "thumbnail", w)
+    exhibit_id = f.get("exhibit", str, check=_slug)
+    beat = f.get("beat", int, None, lambda b: None if b >= 1 else "must be 1 or more (the first beat is 1)")
+    f.done()
+    chosen = next((e for e in exhibits if e.id == exhibit_id), None)
+    if chosen is None:
+        raise StoryboardError(node.value["exhibit"].location, "thumbnail.exhibit",
+                              f"no exhibit {exhibit_id!r} (exhibits: {', '.join(e.id for e in exhibits)})")
+    if beat is not None and beat > len(chosen.beats):
+        raise StoryboardError(node.value["beat"].location, "thumbnail.beat",
+                              f"exhibit {exhibit_id!r} has {len(chosen.beats)} beats")
+    return Thumbnail(exhibit_id, beat, node.location)
 
 
 def load_storyboard(path: Path) -> Storyboard:
@@ -397,6 +440,7 @@ def load_storyboard(path: Path) -> Storyboard:
     voice = _voice(f.node_of("voice"), warnings)
     timing = _timing(f.node_of("timing"), warnings)
     exhibits = tuple(_exhibit(n, p, warnings) for p, n in _list(f, "exhibits"))
+    thumbnail_node = f.node_of("thumbnail")
     f.done()
     if not exhibits:
         raise StoryboardError(root.location, "exhibits", "needs at least one exhibit")
@@ -406,5 +450,7 @@ def load_storyboard(path: Path) -> Storyboard:
             raise StoryboardError(e.location, f"exhibits[{i}].id",
                                   f"duplicated exhibit id {e.id!r} (first at line {seen[e.id].location.line})")
         seen[e.id] = e
+    _check_sections(exhibits)
+    thumbnail = _thumbnail(thumbnail_node, exhibits, warnings) if thumbnail_node is not None else None
     return Storyboard(path=path, meta=meta, theme=theme, voice=voice, timing=timing,
-                      exhibits=exhibits, warnings=tuple(warnings))
+                      exhibits=exhibits, warnings=tuple(warnings), thumbnail=thumbnail)
