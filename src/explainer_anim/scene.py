@@ -18,6 +18,7 @@ from manim import (DOWN, LEFT, UP, Animation, FadeIn, Mobject, Scene, Text, VGro
                    config)
 from manim import MathTex
 
+from .citation import cite
 from .errors import StoryboardError
 from .layout import SAFE_MARGIN, LayoutProblem, check_layout
 from .provenance import Computed, ValueLog
@@ -215,21 +216,13 @@ class ExplainerScene(Scene):
         t.to_edge(LEFT, buff=config.frame_width * SAFE_MARGIN + 0.15)
         return t
 
-    def citation(self, quote: Quote) -> str:
-        parts = [f"{self.plan.meta.authors[0].split()[-1]} et al. ({self.plan.meta.paper.year or ''})".replace(" ()", "")]
-        if quote.section:
-            parts.append(quote.section if quote.section[0].isalpha() else f"§{quote.section}")
-        if quote.page is not None:
-            parts.append(f"p. {quote.page}")
-        return ", ".join(parts)
-
     def quote_card(self, quote: Quote, width: float | None = None, size: str = "body") -> VGroup:
         """A verbatim quote in the paper's own typography, with its citation under it."""
         width = width or self.safe_width * 0.9
         body = self.wrapped(f"“{quote.text}”", size=size, width=width, slant="ITALIC")
-        cite = self.text(f"— {self.citation(quote)}", size="small", color=self.theme.muted)
-        cite.next_to(body, DOWN, buff=0.25).align_to(body, LEFT)
-        return VGroup(body, cite)
+        credit = self.text(f"— {cite(self.plan.meta, quote)}", size="small", color=self.theme.muted)
+        credit.next_to(body, DOWN, buff=0.25).align_to(body, LEFT)
+        return VGroup(body, credit)
 
     def next_quote(self) -> Quote:
         quotes = self.exhibit.quotes
