@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
@@ -25,6 +25,15 @@ class Stream:
     profile: str | None = None
     sample_rate: int | None = None
     channels: int | None = None
+    level: int | None = None  # H.264 level x10 (31 is 3.1), for a codecs="avc1..." string
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Chapter:
+    start: Fraction  # seconds
+    end: Fraction
+    title: str
 
 
 @dataclass(frozen=True)
@@ -34,13 +43,14 @@ class MediaInfo:
     duration: float
     streams: tuple[Stream, ...]
     tags: dict[str, str]
+    chapters: tuple[Chapter, ...] = ()
 
     def of(self, kind: str) -> list[Stream]:
         return [s for s in self.streams if s.kind == kind]
 
 
 def probe(path: Path, count_frames: bool = False) -> MediaInfo:
-    args = ["ffprobe", "-v", "error", "-show_format", "-show_streams", "-of", "json"]
+    args = ["ffprobe", "-v", "error", "-show_format", "-show_streams", "-show_chapters", "-of", "json"]
     if count_frames:
         args.insert(3, "-count_frames")
     proc = subprocess.run([*args, str(path)], capture_output=True, text=True, check=False)
@@ -60,7 +70,26 @@ def probe(path: Path, count_frames: bool = False) -> MediaInfo:
             pix_fmt=s.get("pix_fmt"), profile=s.get("profile"),
             sample_rate=int(s["sample_rate"]) if "sample_rate" in s else None,
             channels=s.get("channels"),
+            level=s.get("level") if s.get("codec_type") == "video" else None,
+            tags={k.lower(): v for k, v in s.get("tags", {}).items()},
         ))
+    chapters = tuple(Chapter(int(c["start"]) * Fraction(c["time_base"]), int(c["end"]) * Fraction(c["time_base"]),
+                             c.get("tags", {}).get("title", "")) for c in data.get("chapters", []))
     fmt = data.get("format", {})
     return MediaInfo(path, fmt.get("format_name", "?"), float(fmt.get("duration", 0.0)), tuple(streams),
-                     {k.lower(): v for k, v in fmt.get("tags", {}).items()})
+                     {k.lower(): v for k, v in fmt.get("tags", {}).items()}, chapters)
+
+
+def packet_times(path: Path, stream: str = "v:0") -> list[Fraction]:
+    """Every packet's presentation time in seconds, exactly, in file order."""
+    args = ["ffprobe", "-v", "error", "-select_streams", stream, "-show_entries", "stream=time_base:packet=pts",
+            "-of", "json", str(path)]
+    proc = subprocess.run(args, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise UserError(f"{path}: not a readable media file: {proc.stderr.strip().splitlines()[-1:]}")
+    data = json.loads(proc.stdout)
+    streams = data.get("streams", [])
+    if not streams:
+        return []
+    base = Fraction(streams[0]["time_base"])
+    return [int(p["pts"]) * base for p in data.get("packets", []) if "pts" in p]
