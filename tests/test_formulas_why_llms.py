@@ -525,3 +525,204 @@ def test_table2():
     }
     assert [b.name for b in F.TABLE2 if b.binary_note] == ["IFEval"]
     assert set(F.TABLE2_FOOTNOTES) == {"*", "a", "b"}
+
+
+# ----------------------------------------------------------------------------------------------
+# 10. Table 1's titles and the letter count (§1, §3.3.2)
+# ----------------------------------------------------------------------------------------------
+
+TABLE1_EXCERPTS = (
+    "Adam Tauman Kalai’s Ph.D. dissertation (completed in 2002 at CMU) is entitled: “Boosting, "
+    "Online Algorithms, and Other Topics in Machine Learning.”",
+    "“Algebraic Methods in Interactive Machine Learning”. . . at Harvard University in 2005.",
+    "“Efficient Algorithms for Learning and Playing Games”. . . in 2007 at MIT.",
+)
+KALAI_2001 = "Probabilistic and on-line methods in machine learning."
+
+
+def test_table1_titles_are_all_wrong():
+    titles = [F.quoted_title(e) for e in TABLE1_EXCERPTS]
+    assert titles == [
+        "Boosting, Online Algorithms, and Other Topics in Machine Learning",
+        "Algebraic Methods in Interactive Machine Learning",
+        "Efficient Algorithms for Learning and Playing Games",
+    ]
+    assert not any(F.same_title(t, KALAI_2001) for t in titles)
+    # Case, hyphenation and end punctuation do not make a title different.
+    assert F.same_title("Probabilistic and Online Methods in Machine Learning", KALAI_2001)
+    assert not F.same_title("Probabilistic methods in machine learning", KALAI_2001)
+    with pytest.raises(ValueError):
+        F.quoted_title("no title here")
+
+
+def test_letter_count_from_tokens():
+    c = F.count_letter_by_tokens(["D", "EEP", "SEE", "K"], "D")
+    assert c.word == "DEEPSEEK" and c.count == 1 == "DEEPSEEK".count("D")
+    assert c.per_token == (1, 0, 0, 0) and sum(c.per_token) == c.count
+    assert (c.n_letters, c.n_tokens) == (8, 4)
+    assert F.count_letter_by_tokens(["D", "EEP", "SEE", "K"], "E").count == 4
+    for bad in (dict(tokens=["D"], letter="DD"), dict(tokens=[], letter="D"), dict(tokens=["D", ""], letter="D")):
+        with pytest.raises(ValueError):
+            F.count_letter_by_tokens(**bad)
+
+
+# ----------------------------------------------------------------------------------------------
+# 11. Figure 1: linear IIV classifiers on synthetic ± data
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("concept", F.FIGURE1_CONCEPTS)
+def test_figure1_sample_is_a_seeded_half_and_half_mix(concept):
+    pts, labels = F.figure1_sample(concept, 41, seed=3)
+    assert pts.shape == (41, 2) and labels.sum() == 21
+    assert np.all(np.abs(pts) <= 1.0)
+    again, again_labels = F.figure1_sample(concept, 41, seed=3)
+    assert np.array_equal(pts, again) and np.array_equal(labels, again_labels)
+    assert not np.array_equal(pts, F.figure1_sample(concept, 41, seed=4)[0])
+
+
+def test_figure1_sample_follows_its_concept():
+    pts, labels = F.figure1_sample("spelling", 200, seed=0)
+    side = pts @ np.array([1.0, 0.6]) / math.hypot(1.0, 0.6)
+    assert np.all(side[labels] > 0.15) and np.all(side[~labels] < -0.15)
+    pts, labels = F.figure1_sample("counting", 200, seed=0)
+    inside = np.hypot(pts[:, 0] - 0.35, pts[:, 1] - 0.3) < 0.55
+    assert np.array_equal(inside, labels)
+    with pytest.raises(ValueError):
+        F.figure1_sample("smell", 10)
+
+
+def test_fit_linear_classifier_separates_separable_data():
+    pts = np.array([[-0.8, -0.5], [-0.6, 0.1], [0.5, 0.4], [0.9, -0.2]])
+    labels = np.array([False, False, True, True])
+    w1, w2, b = F.fit_linear_classifier(pts, labels)
+    assert F.misclassification_rate(pts, labels, w1, w2, b) == 0.0
+    assert w1 > 0  # + lies to the right
+    # The rate is a plain count of disagreements with "+ iff w·x + b > 0".
+    assert F.misclassification_rate(pts, labels, 0.0, 0.0, 1.0) == 0.5
+    assert F.misclassification_rate(pts, ~labels, w1, w2, b) == 1.0
+
+
+def test_figure1_panels_tell_the_three_stories():
+    errors = {c: [F.figure1_panel(c, seed=s).test_error for s in range(5)] for c in F.FIGURE1_CONCEPTS}
+    assert max(errors["spelling"]) < 0.02  # good model: learnable and learned
+    assert all(0.15 < e < 0.35 for e in errors["counting"])  # poor model: a line vs a disc
+    assert all(abs(e - 0.5) < 0.05 for e in errors["birthdays"])  # no pattern: chance
+    panel = F.figure1_panel("birthdays", n=40, n_test=500, seed=0)
+    assert len(panel.points) == 40 == len(panel.labels) and panel.n_test == 500
+    assert panel.train_error == F.misclassification_rate(np.array(panel.points), np.array(panel.labels),
+                                                         panel.w1, panel.w2, panel.b)
+    assert panel == F.figure1_panel("birthdays", n=40, n_test=500, seed=0)
+
+
+# ----------------------------------------------------------------------------------------------
+# 12. Calibration curves and cited ECE
+# ----------------------------------------------------------------------------------------------
+
+
+def test_loss_curve_of_the_small_example():
+    m = F.small_iiv_example()
+    c = F.calibration_curve(m.p, m.p_hat, m.threshold)
+    assert c.s[0] == 0.5 and c.s[-1] == 1.5 and 1.0 in c.s
+    assert c.loss[c.s.index(1.0)] == pytest.approx(c.loss_at_1)
+    assert c.loss_at_1 == pytest.approx(-(0.65 * math.log(0.1) + 0.35 * math.log(0.2)))
+    # δ = |dL/ds| at s = 1, and the closed-form minimizer beats every grid point.
+    assert c.slope_at_1 == pytest.approx(0.05) and c.delta == pytest.approx(m.delta)
+    assert c.delta == pytest.approx(F.calibration_delta_numeric(m.p, m.p_hat, m.threshold), abs=1e-6)
+    assert c.best_s == pytest.approx(0.35 * 0.6 / (0.4 * 0.65))
+    assert c.best_loss <= min(c.loss) + 1e-12
+    assert c.best_loss < c.loss_at_1
+
+
+def test_recalibrating_moves_the_minimum_to_one():
+    m = F.small_iiv_example()
+    q = F.recalibrated_model(m.p, m.p_hat, m.threshold)
+    assert sum(q) == pytest.approx(1.0)
+    c = F.calibration_curve(m.p, q, m.threshold)
+    assert c.best_s == pytest.approx(1.0) and c.delta == pytest.approx(0.0, abs=1e-12)
+    assert F.finite_iiv_model(m.p, q, m.is_valid).delta == pytest.approx(0.0, abs=1e-12)
+    # One rescaling step lowers the loss to the minimum of the original curve.
+    assert c.loss_at_1 == pytest.approx(F.calibration_curve(m.p, m.p_hat, m.threshold).best_loss)
+
+
+@given(finite_models(positive_model=True), st.floats(0.3, 0.95))
+@PROPERTY
+def test_loss_minimizing_scale_is_a_minimum(model, h):
+    p, p_hat, is_valid = model
+    threshold = 1.0 / (len(p) - sum(is_valid))
+    q = np.asarray(p_hat)
+    p_a = float(np.asarray(p)[q > threshold].sum())
+    q_a = float(q[q > threshold].sum())
+    assume(0.01 < p_a < 0.99 and 0.01 < q_a < 0.99)
+    best = F.loss_minimizing_scale(p, p_hat, threshold)
+    at = lambda s: F.cross_entropy(p, F.rescaled_model(p_hat, s, threshold))  # noqa: E731
+    assert at(best) <= at(best * h) + 1e-12 and at(best) <= at(best / h) + 1e-12
+    # The loss shrinks over-weighted above-threshold mass (s < 1) and grows under-weighted mass.
+    if abs(p_a - q_a) > 1e-9:
+        assert (best < 1.0) == (q_a > p_a)
+    else:
+        assert best == pytest.approx(1.0)
+
+
+def test_loss_minimizing_scale_needs_an_interior_A():
+    with pytest.raises(ValueError):
+        F.loss_minimizing_scale([1.0, 0.0], [0.9, 0.1], 0.5)  # p(A) = 1
+    with pytest.raises(ValueError):
+        F.calibration_curve([0.5, 0.5], [0.6, 0.4], 0.5, s_min=1.0)
+
+
+def test_cited_gpt4_ece():
+    assert F.cited_gpt4_ece("pre-train") == 0.007 == F.GPT4_ECE_PRETRAIN
+    assert F.cited_gpt4_ece("ppo") == 0.074 == F.GPT4_ECE_PPO
+    with pytest.raises(ValueError):
+        F.cited_gpt4_ece("rlhf")
+
+
+# ----------------------------------------------------------------------------------------------
+# 13. The arbitrary-facts summary shown on screen
+# ----------------------------------------------------------------------------------------------
+
+
+def test_arbitrary_facts_summary_matches_the_simulation():
+    kw = dict(n_samples=20_000, n_prompts=60_000, seed=5)
+    sim = F.simulate_arbitrary_facts(**kw)
+    s = F.arbitrary_facts_summary(**kw, max_count=4)
+    hist = dict(sim.count_histogram)
+    assert s.counts == tuple(hist.get(k, 0) for k in (1, 2, 3, 4))
+    assert s.counts[0] == s.n_singletons == sim.n_singletons
+    assert s.unseen + sum(s.counts) + s.more == s.n_prompts
+    assert (s.sr, s.err, s.missing_mass, s.lower_bound, s.upper_bound) == (
+        sim.sr, sim.err, sim.missing_mass, sim.lower_bound, sim.upper_bound)
+    assert s.sr == s.n_singletons / s.n_samples
+    with pytest.raises(ValueError):
+        F.arbitrary_facts_summary(**kw, max_count=0)
+
+
+def test_default_summary_is_the_one_on_screen():
+    s = F.arbitrary_facts_summary()
+    assert s.n_samples == 1_000_000 and s.delta == 0.0
+    assert s.sr == pytest.approx(0.196, abs=0.001)
+    assert s.lower_bound < s.err < s.upper_bound
+    assert s.counts == tuple(sorted(s.counts, reverse=True))  # singletons are the tallest bar
+
+
+# ----------------------------------------------------------------------------------------------
+# 14. SimpleQA and Table 2 by name
+# ----------------------------------------------------------------------------------------------
+
+
+def test_simpleqa_by_name():
+    assert F.simpleqa_result("OpenAI o4-mini") is F.SIMPLEQA_O4_MINI
+    table = {t: (F.simpleqa_rescored("gpt-5-thinking-mini", t), F.simpleqa_rescored("OpenAI o4-mini", t))
+             for t in (0.0, 0.5, 0.75, 0.9)}
+    assert table[0.0] == (22, 24)
+    assert table[0.5] == (-4, -51)
+    assert table[0.75] == (pytest.approx(-56), pytest.approx(-201))
+    assert table[0.9] == (pytest.approx(-212), pytest.approx(-651))
+    assert F.simpleqa_flip_threshold() == pytest.approx(2 / 51)
+    with pytest.raises(ValueError):
+        F.simpleqa_result("gpt-6")
+
+
+def test_table2_function_returns_the_table():
+    assert F.table2() is F.TABLE2

@@ -19,6 +19,7 @@ Conventions
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
@@ -101,6 +102,65 @@ def birthday_valid_to_error_ratio(n_days: int = 365) -> float:
     in E than correct ones in V, plus IDK", i.e. |V_c| = 2 (date + IDK) against |E_c| = 364.
     """
     return BIRTHDAY_VALID_COUNT / birthday_error_count(n_days)
+
+
+# ----------------------------------------------------------------------------------------------
+# 1b. Table 1's dissertation titles and the letter-counting prompt (§1, §3.3.2)
+# ----------------------------------------------------------------------------------------------
+
+
+def quoted_title(excerpt: str) -> str:
+    """The title a Table 1 excerpt claims: the text inside its first “…”, end punctuation dropped."""
+    m = re.search(r"\u201c([^\u201d]+)\u201d", excerpt)
+    if m is None:
+        raise ValueError(f"no “quoted” title in {excerpt!r}")
+    return m.group(1).strip().rstrip(".,;:").strip()
+
+
+def _title_key(title: str) -> str:
+    # "on-line" and "Online" are the same word in a title; case and punctuation never matter.
+    folded = title.casefold().replace("-", "")
+    return " ".join(re.sub(r"[^\w\s]", " ", folded).split())
+
+
+def same_title(claimed: str, actual: str) -> bool:
+    """Whether two titles are the same up to case, hyphens and punctuation (Table 1 vs Kalai 2001)."""
+    return _title_key(claimed) == _title_key(actual)
+
+
+@dataclass(frozen=True)
+class TokenLetterCount:
+    """How often ``letter`` occurs in a word, letter by letter and token by token (§1, §3.3.2)."""
+
+    word: str
+    letter: str
+    tokens: tuple[str, ...]
+    per_token: tuple[int, ...]
+    count: int
+    n_letters: int
+    n_tokens: int
+
+
+def count_letter_by_tokens(tokens: Sequence[str], letter: str) -> TokenLetterCount:
+    """Count ``letter`` in the word the tokens spell, e.g. D/EEP/SEE/K → one D (§3.3.2).
+
+    The count is taken from the joined string itself; ``per_token`` shows where the letters sit,
+    which a model that sees tokens rather than characters has to work out.
+    """
+    if len(letter) != 1:
+        raise ValueError("letter must be a single character")
+    if not tokens or any(not t for t in tokens):
+        raise ValueError("tokens must be non-empty strings")
+    word = "".join(tokens)
+    return TokenLetterCount(
+        word=word,
+        letter=letter,
+        tokens=tuple(tokens),
+        per_token=tuple(t.count(letter) for t in tokens),
+        count=word.count(letter),
+        n_letters=len(word),
+        n_tokens=len(tokens),
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -354,6 +414,127 @@ def finite_iiv_model_prompted(
 
 
 # ----------------------------------------------------------------------------------------------
+# 2b. Figure 1 (§1.1): Is-It-Valid classifiers fit to synthetic ± data
+# ----------------------------------------------------------------------------------------------
+
+FIGURE1_CONCEPTS = ("spelling", "counting", "birthdays")
+"""Figure 1's right-hand panels, top to bottom: good model, poor model, no pattern."""
+
+# Counting's + region: a disc off the centre, so the best a line can do is cut it off roughly
+# (a systematic error), unlike birthdays where no line does better than chance.
+_DISC_CENTRE = np.array([0.35, 0.3])
+_DISC_RADIUS = 0.55
+_SPELLING_NORMAL = np.array([1.0, 0.6]) / math.hypot(1.0, 0.6)
+_SPELLING_MARGIN = 0.15
+
+
+def _figure1_points(concept: str, n_pos: int, n_neg: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    def draw(k: int, keep) -> np.ndarray:  # type: ignore[no-untyped-def]
+        out = np.empty((0, 2))
+        while len(out) < k:  # rejection sampling from the uniform square
+            cand = rng.uniform(-1.0, 1.0, size=(2 * k + 8, 2))
+            out = np.vstack([out, cand[keep(cand)]])
+        return out[:k]
+
+    if concept == "spelling":
+        side = lambda x: x @ _SPELLING_NORMAL  # noqa: E731
+        pos = draw(n_pos, lambda x: side(x) > _SPELLING_MARGIN)
+        neg = draw(n_neg, lambda x: side(x) < -_SPELLING_MARGIN)
+    elif concept == "counting":
+        radius = lambda x: np.hypot(*(x - _DISC_CENTRE).T)  # noqa: E731
+        pos = draw(n_pos, lambda x: radius(x) < _DISC_RADIUS)
+        neg = draw(n_neg, lambda x: radius(x) >= _DISC_RADIUS)
+    elif concept == "birthdays":
+        pos = rng.uniform(-1.0, 1.0, size=(n_pos, 2))
+        neg = rng.uniform(-1.0, 1.0, size=(n_neg, 2))
+    else:
+        raise ValueError(f"concept must be one of {FIGURE1_CONCEPTS}, got {concept!r}")
+    points = np.vstack([pos, neg])
+    labels = np.array([True] * n_pos + [False] * n_neg)
+    order = rng.permutation(len(points))
+    return points[order], labels[order]
+
+
+def figure1_sample(concept: str, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """n points of [−1, 1]² labelled valid (+, True) or error (−), half each, as in IIV's D (§1.1).
+
+    spelling: + and − lie on either side of a line with a margin (a linear model can learn it);
+    counting: + fill a disc (a linear model can only cut it off roughly); birthdays: the
+    label is independent of the point (there is no pattern to learn).
+    """
+    if n < 2:
+        raise ValueError("need at least two points")
+    return _figure1_points(concept, n - n // 2, n // 2, np.random.default_rng(seed))
+
+
+def fit_linear_classifier(points: np.ndarray, labels: np.ndarray, ridge: float = 1e-2,
+                          iterations: int = 100) -> tuple[float, float, float]:
+    """Logistic regression by Newton's method: (w1, w2, b), classifying + iff w·x + b > 0.
+
+    A small ridge on w keeps the weights finite when the data are separable (spelling).
+    """
+    x = np.column_stack([np.asarray(points, dtype=float), np.ones(len(points))])
+    y = np.asarray(labels, dtype=float)
+    penalty = ridge * np.diag([1.0, 1.0, 0.0])
+    beta = np.zeros(3)
+    for _ in range(iterations):
+        prob = 1.0 / (1.0 + np.exp(-(x @ beta)))
+        grad = x.T @ (prob - y) + penalty @ beta
+        hess = x.T @ (x * (prob * (1.0 - prob))[:, None]) + penalty + 1e-9 * np.eye(3)
+        step = np.linalg.solve(hess, grad)
+        beta = beta - step
+        if np.max(np.abs(step)) < 1e-12:
+            break
+    return float(beta[0]), float(beta[1]), float(beta[2])
+
+
+def misclassification_rate(points: np.ndarray, labels: np.ndarray, w1: float, w2: float, b: float) -> float:
+    """Fraction of points whose label differs from the linear classifier's (+ iff w·x + b > 0)."""
+    pts = np.asarray(points, dtype=float)
+    predicted = pts @ np.array([w1, w2]) + b > 0
+    return float(np.mean(predicted != np.asarray(labels, dtype=bool)))
+
+
+@dataclass(frozen=True)
+class Figure1Panel:
+    """One right-hand panel of Figure 1: labelled points, the fitted line, its error rates."""
+
+    concept: str
+    points: tuple[tuple[float, float], ...]
+    labels: tuple[bool, ...]
+    w1: float
+    w2: float
+    b: float
+    train_error: float
+    test_error: float
+    n_test: int
+
+
+def figure1_panel(concept: str, n: int = 40, n_test: int = 2000, seed: int = 0) -> Figure1Panel:
+    """Fit a linear IIV classifier to ``n`` seeded points of ``concept`` and measure its error
+    on ``n_test`` fresh points of the same distribution (Figure 1, right; §1.1).
+
+    Expect ≈ 0 for spelling, a large error for counting (a line cannot carve out a disc: a poor
+    model, §3.3.2) and ≈ 1/2 for birthdays (no pattern at all, §3.3.1).
+    """
+    points, labels = figure1_sample(concept, n, seed)
+    w1, w2, b = fit_linear_classifier(points, labels)
+    rng = np.random.default_rng([seed, 1])  # an independent stream for the test points
+    test_points, test_labels = _figure1_points(concept, n_test - n_test // 2, n_test // 2, rng)
+    return Figure1Panel(
+        concept=concept,
+        points=tuple((float(x), float(y)) for x, y in points),
+        labels=tuple(bool(v) for v in labels),
+        w1=w1,
+        w2=w2,
+        b=b,
+        train_error=misclassification_rate(points, labels, w1, w2, b),
+        test_error=misclassification_rate(test_points, test_labels, w1, w2, b),
+        n_test=n_test,
+    )
+
+
+# ----------------------------------------------------------------------------------------------
 # 3. Calibration: why δ is small after pretraining (§3.1, eq. 3; §3.2)
 # ----------------------------------------------------------------------------------------------
 
@@ -475,6 +656,79 @@ def calibration_delta_prompted_numeric(
     upper = cross_entropy_prompted(mu, p_cond, rescaled_model_prompted(p_hat_cond, 1 + h, threshold))
     lower = cross_entropy_prompted(mu, p_cond, rescaled_model_prompted(p_hat_cond, 1 - h, threshold))
     return abs((upper - lower) / (2.0 * h))
+
+
+def loss_minimizing_scale(
+    p: Sequence[float] | np.ndarray, p_hat: Sequence[float] | np.ndarray, threshold: float
+) -> float:
+    """The s > 0 that minimizes L(p̂_s) (§3.1), in closed form: p(A)(1 − p̂(A)) / (p̂(A)(1 − p(A))).
+
+    From dL/ds = −p(A)/s + p̂(A)/(s·p̂(A) + 1 − p̂(A)) = 0. It is 1 exactly when p̂(A) = p(A),
+    i.e. when δ = 0; needs 0 < p(A) < 1 and 0 < p̂(A) < 1 for a finite minimum.
+    """
+    p_arr = np.asarray(p, dtype=float)
+    q_arr = np.asarray(p_hat, dtype=float)
+    above = q_arr > threshold
+    p_a, q_a = float(p_arr[above].sum()), float(q_arr[above].sum())
+    if not (0.0 < p_a < 1.0 and 0.0 < q_a < 1.0):
+        raise ValueError("L(p̂_s) has a finite minimizer only when 0 < p(A), p̂(A) < 1")
+    return p_a * (1.0 - q_a) / (q_a * (1.0 - p_a))
+
+
+def recalibrated_model(
+    p: Sequence[float] | np.ndarray, p_hat: Sequence[float] | np.ndarray, threshold: float
+) -> tuple[float, ...]:
+    """p̂ rescaled by its loss-minimizing s (§3.1): the step local optimization takes, after which
+    p̂(A) = p(A), so δ = 0 and the loss curve's minimum sits at s = 1."""
+    scaled = rescaled_model(p_hat, loss_minimizing_scale(p, p_hat, threshold), threshold)
+    return tuple(float(v) for v in scaled)
+
+
+@dataclass(frozen=True)
+class CalibrationCurve:
+    """L(p̂_s) over a grid of s (§3.1, eq. 3), with its slope at s = 1 (= p̂(A) − p(A)) and minimum."""
+
+    s: tuple[float, ...]
+    loss: tuple[float, ...]
+    loss_at_1: float
+    slope_at_1: float
+    delta: float
+    best_s: float
+    best_loss: float
+
+
+def calibration_curve(
+    p: Sequence[float] | np.ndarray,
+    p_hat: Sequence[float] | np.ndarray,
+    threshold: float,
+    s_min: float = 0.5,
+    s_max: float = 1.5,
+    n_points: int = 41,
+) -> CalibrationCurve:
+    """The cross-entropy of p̂_s as a function of s, for a plot of δ = |dL/ds at s = 1| (§3.1)."""
+    if not 0 < s_min < 1 < s_max:
+        raise ValueError("the grid must contain s = 1 strictly inside (0 < s_min < 1 < s_max)")
+    grid = np.linspace(s_min, s_max, n_points)
+    best = loss_minimizing_scale(p, p_hat, threshold)
+    slope = calibration_loss_slope(p, p_hat, threshold)
+    return CalibrationCurve(
+        s=tuple(float(v) for v in grid),
+        loss=tuple(cross_entropy(p, rescaled_model(p_hat, v, threshold)) for v in grid),
+        loss_at_1=cross_entropy(p, p_hat),
+        slope_at_1=slope,
+        delta=abs(slope),
+        best_s=best,
+        best_loss=cross_entropy(p, rescaled_model(p_hat, best, threshold)),
+    )
+
+
+def cited_gpt4_ece(model: str) -> float:
+    """GPT-4's ECE as printed in Figure 8 of the GPT-4 Technical Report (OpenAI 2023), reprinted
+    as the paper's Figure 2: ``"pre-train"`` → 0.007, ``"ppo"`` → 0.074. Cited, not computed."""
+    cited = {"pre-train": GPT4_ECE_PRETRAIN, "ppo": GPT4_ECE_PPO}
+    if model not in cited:
+        raise ValueError(f"model must be one of {sorted(cited)}, got {model!r}")
+    return cited[model]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -784,6 +1038,65 @@ def theorem2_bounds_over_n(
     )
 
 
+@dataclass(frozen=True)
+class ArbitraryFactsSummary:
+    """What a screen shows of :func:`simulate_arbitrary_facts`: counts, sr, err and the bounds.
+
+    ``counts[k - 1]`` is the number of prompts answered exactly k times, k = 1..len(counts);
+    ``more`` those answered more often, ``unseen`` those never answered (IDK samples ignored).
+    """
+
+    n_samples: int
+    n_prompts: int
+    n_responses: int
+    alpha: float
+    seed: int
+    counts: tuple[int, ...]
+    more: int
+    unseen: int
+    n_singletons: int
+    sr: float
+    missing_mass: float
+    err: float
+    delta: float
+    lower_bound: float
+    upper_bound: float
+
+
+def arbitrary_facts_summary(
+    n_samples: int = 1_000_000,
+    n_prompts: int = 3_000_000,
+    n_responses: int = 365,
+    alpha: float = 0.9,
+    zipf_exponent: float = 1.0,
+    seed: int = 0,
+    max_count: int = 8,
+) -> ArbitraryFactsSummary:
+    """Run :func:`simulate_arbitrary_facts` and keep only its summary (§3.3.1, Theorem 2): the
+    sampled corpus itself is millions of numbers, too many to record with what the screen shows."""
+    if max_count < 1:
+        raise ValueError("max_count must be >= 1")
+    sim = simulate_arbitrary_facts(n_samples, n_prompts, n_responses, alpha, zipf_exponent, seed)
+    hist = dict(sim.count_histogram)
+    return ArbitraryFactsSummary(
+        n_samples=sim.n_samples,
+        n_prompts=sim.n_prompts,
+        n_responses=sim.n_responses,
+        alpha=sim.alpha,
+        seed=sim.seed,
+        counts=tuple(hist.get(k, 0) for k in range(1, max_count + 1)),
+        more=sum(m for k, m in hist.items() if k > max_count),
+        unseen=hist.get(0, 0),
+        n_singletons=sim.n_singletons,
+        sr=sim.sr,
+        missing_mass=sim.missing_mass,
+        err=sim.err,
+        delta=sim.delta,
+        lower_bound=sim.lower_bound,
+        upper_bound=sim.upper_bound,
+    )
+
+
 # ----------------------------------------------------------------------------------------------
 # 5. Poor models: Theorem 3, Theorem 4, Corollary 2 and the trigram example (§3.3.2, Appendix C)
 # ----------------------------------------------------------------------------------------------
@@ -1069,6 +1382,25 @@ def ranking_flip_threshold(model_a: SimpleQAResult, model_b: SimpleQAResult) -> 
     return float(ranking_flip_threshold_fraction(model_a, model_b))
 
 
+def simpleqa_result(model: str) -> SimpleQAResult:
+    """One model's column of the blog post's SimpleQA table, by its printed name (cited)."""
+    for r in SIMPLEQA:
+        if r.model == model:
+            return r
+    raise ValueError(f"model must be one of {[r.model for r in SIMPLEQA]}, got {model!r}")
+
+
+def simpleqa_rescored(model: str, t: float) -> float:
+    """The blog post's SimpleQA numbers re-scored at confidence target t, in percentage points."""
+    r = simpleqa_result(model)
+    return rescored(r.accuracy_pct, r.error_pct, t)
+
+
+def simpleqa_flip_threshold() -> float:
+    """The target above which gpt-5-thinking-mini outscores o4-mini on SimpleQA: 2/51 ≈ 0.039."""
+    return ranking_flip_threshold(SIMPLEQA_GPT5_THINKING_MINI, SIMPLEQA_O4_MINI)
+
+
 # ----------------------------------------------------------------------------------------------
 # 9. Table 2 (§4.1, p. 14): how ten benchmarks treat abstentions
 # ----------------------------------------------------------------------------------------------
@@ -1120,3 +1452,8 @@ def count_binary_graded(table: Sequence[Benchmark] = TABLE2) -> int:
 def count_no_idk_credit(table: Sequence[Benchmark] = TABLE2) -> int:
     """Benchmarks in Table 2 giving no credit to IDK: 9 of 10 (WildBench's is "Partial")."""
     return sum(1 for b in table if b.idk_credit == "None")
+
+
+def table2() -> tuple[Benchmark, ...]:
+    """Table 2's rows (cited), so that a scene showing them records where they came from."""
+    return TABLE2
