@@ -13,15 +13,18 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..errors import UserError
+from .words import WordTime
 
 
 @dataclass(frozen=True)
 class Utterance:
-    """Mono float32 audio in [-1, 1] at ``sample_rate``, with where each sentence starts."""
+    """Mono float32 audio in [-1, 1] at ``sample_rate``, with where each sentence starts and,
+    when the engine knows, where each word of the text starts (None: it does not)."""
 
     samples: np.ndarray
     sample_rate: int
     sentence_starts: tuple[int, ...] = (0,)
+    words: tuple[WordTime, ...] | None = None
 
 
 class Engine(ABC):
