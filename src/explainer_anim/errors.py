@@ -35,3 +35,7 @@ class StoryboardError(UserError):
         where = f"{location}: " if location else ""
         field = f"{path}: " if path else ""
         super().__init__(f"{where}{field}{message}")
+
+    def __reduce__(self) -> tuple[type, tuple[Location | None, str, str]]:
+        # Raised in render worker processes: rebuild from the parts, not the formatted text.
+        return (type(self), (self.location, self.path, self.message))

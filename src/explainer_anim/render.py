@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import shutil
 import tempfile
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from manim import tempconfig
 
 from .errors import UserError
+from .media import normalize_clip_args, run_ffmpeg
+from .outputs import OutputLayout
 from .probe import probe
-from .scene import ExhibitPlan, ExplainerScene
+from .scene import ExhibitPlan, ExplainerScene, scene_class
+from .storyboard import Storyboard
 
 
 def manim_settings(plan: ExhibitPlan, media_dir: Path) -> dict[str, object]:
@@ -74,3 +81,49 @@ def render_clip(scene_cls: type[ExplainerScene], plan: ExhibitPlan, media_dir: P
     if frames != plan.timing.frames:
         raise RuntimeError(f"exhibit {plan.exhibit.id}: rendered {frames} frames, planned {plan.timing.frames}")
     return out, scene
+
+
+def build_silent_clip(storyboard: Storyboard, plan: ExhibitPlan, layout: OutputLayout, key: str) -> list[str]:
+    """Render one exhibit and encode it to the project's clip settings, with its values and
+    cache key beside it. Runs in a worker process; returns the layout problems found."""
+    exhibit, q = plan.exhibit, plan.quality
+    raw, scene = render_clip(scene_class(storyboard, exhibit), plan, layout.manim_media(exhibit.id))
+    silent, key_file = layout.silent_clip(exhibit.id), layout.clip_key(exhibit.id)
+    silent.parent.mkdir(parents=True, exist_ok=True)
+    tmp = silent.with_name(f".{silent.name}")
+    run_ffmpeg(normalize_clip_args(raw, tmp, q), f"encode the clip of {exhibit.id}")
+    scene.values.write(layout.clip_values(exhibit.id))
+    tmp.replace(silent)
+    key_file.write_text(key)
+    shutil.rmtree(layout.manim_media(exhibit.id), ignore_errors=True)
+    return [str(p) for p in scene.layout_problems]
+
+
+def render_jobs(requested: int | None, pending: int) -> int:
+    """Worker processes: one per core by default (Cairo rendering is single-threaded), never
+    more than there are clips to render."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(requested or cores, pending))
+
+
+def build_silent_clips(storyboard: Storyboard, work: list[tuple[ExhibitPlan, str]], layout: OutputLayout,
+                       jobs: int, on_start: Callable[[str], None], on_done: Callable[[str, list[str]], None]) -> None:
+    """Render ``work`` (plan, cache key) with ``jobs`` processes; the first failure stops all."""
+    if jobs <= 1:
+        for plan, key in work:
+            on_start(plan.exhibit.id)
+            on_done(plan.exhibit.id, build_silent_clip(storyboard, plan, layout, key))
+        return
+    # fork: workers inherit the imported scene code (content packages are not importable by name)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = {}
+        for plan, key in work:
+            on_start(plan.exhibit.id)
+            futures[pool.submit(build_silent_clip, storyboard, plan, layout, key)] = plan.exhibit.id
+        try:
+            for future in as_completed(futures):
+                on_done(futures[future], future.result())
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
