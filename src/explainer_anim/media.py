@@ -5,6 +5,7 @@ Tests pin these argument lists; ``run_ffmpeg`` is the only place that executes t
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -49,6 +50,41 @@ def concat_args(list_file: Path, dst: Path) -> list[str]:
             "-i", str(list_file), "-c", "copy", "-an", str(dst)]
 
 
+def frame_args(src: Path, frame: int, dst: Path, size: tuple[int, int] | None = None) -> list[str]:
+    """Frame number ``frame`` (0-based, counted as decoded) as one still image (JPEG or PNG by
+    ``dst``'s suffix), optionally scaled to fill ``size`` and cropped to it exactly."""
+    vf = f"select=eq(n\\,{frame})"
+    if size:
+        w, h = size
+        vf += f",scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},setsar=1"
+    return ["ffmpeg", "-y", "-nostdin", "-v", "error", "-i", str(src), "-vf", vf, "-fps_mode", "passthrough",
+            "-frames:v", "1", "-q:v", "2", "-update", "1", str(dst)]
+
+
+def web_mp4_args(src: Path, dst: Path) -> list[str]:
+    """A clip for the web: its picture and narration only, by stream copy, index first."""
+    return ["ffmpeg", "-y", "-nostdin", "-v", "error", "-i", str(src), "-map", "0:v:0", "-map", "0:a:0",
+            "-c", "copy", "-movflags", "+faststart", str(dst)]
+
+
+def silent_loop_args(src: Path, dst: Path) -> list[str]:
+    """The picture alone, for muted inline autoplay: browsers autoplay a file with no audio track."""
+    return ["ffmpeg", "-y", "-nostdin", "-v", "error", "-i", str(src), "-map", "0:v:0", "-c", "copy",
+            "-an", "-sn", "-dn", "-movflags", "+faststart", str(dst)]
+
+
+VP9_CRF = "34"  # flat graphics at web sizes: clean edges at about a third of the H.264 size
+OPUS_BITRATE = "96k"
+
+
+def webm_args(src: Path, dst: Path, fps: int) -> list[str]:
+    """VP9 + Opus for browsers without H.264, keyframes every 2 s as in the MP4."""
+    return ["ffmpeg", "-y", "-nostdin", "-v", "error", "-i", str(src), "-map", "0:v:0", "-map", "0:a:0",
+            "-c:v", "libvpx-vp9", "-pix_fmt", "yuv420p", "-crf", VP9_CRF, "-b:v", "0", "-deadline", "good",
+            "-cpu-used", "4", "-row-mt", "1", "-g", str(2 * fps), "-c:a", "libopus", "-b:a", OPUS_BITRATE,
+            "-ar", "48000", str(dst)]
+
+
 def mux_args(video: Path, narration_wav: Path, dst: Path, metadata: dict[str, str],
              subtitles: Path | None = None, ffmetadata: Path | None = None) -> list[str]:
     """Video by stream copy, the narration master encoded once to AAC-LC 48 kHz, faststart;
@@ -75,6 +111,52 @@ def mux_args(video: Path, narration_wav: Path, dst: Path, metadata: dict[str, st
     return ["ffmpeg", "-y", "-nostdin", "-v", "error", *inputs, *maps, "-c:v", "copy",
             "-c:a", "aac", "-profile:a", "aac_low", "-b:a", AAC_BITRATE, "-ar", str(SAMPLE_RATE),
             *extra, *meta, "-movflags", "+faststart", str(dst)]
+
+
+def audio_only_args(narration_wav: Path, dst: Path, metadata: dict[str, str]) -> list[str]:
+    """The narration alone (a draft to listen to): AAC-LC 48 kHz in an M4A, as in the MP4s."""
+    meta: list[str] = []
+    for key, value in metadata.items():
+        meta += ["-metadata", f"{key}={value}"]
+    return ["ffmpeg", "-y", "-nostdin", "-v", "error", "-i", str(narration_wav), "-map", "0:a:0",
+            "-c:a", "aac", "-profile:a", "aac_low", "-b:a", AAC_BITRATE, "-ar", str(SAMPLE_RATE),
+            *meta, "-movflags", "+faststart", str(dst)]
+
+
+def decode_audio_args(src: Path, dst: Path) -> list[str]:
+    """The first audio stream decoded as a player does (edit list honoured, so no priming
+    samples), to a float WAV at the stream's own rate: what is measured is what is heard."""
+    return ["ffmpeg", "-y", "-nostdin", "-v", "error", "-i", str(src), "-map", "0:a:0", "-c:a", "pcm_f32le",
+            str(dst)]
+
+
+def filter_option(value: str) -> str:
+    """``value`` as one filter option inside a -vf graph: escaped for the option parser, then
+    for the graph parser (ffmpeg-filters, "Notes on filtergraph escaping")."""
+    option = re.sub(r"([\\':])", r"\\\1", value)
+    return re.sub(r"([\\'\[\],;])", r"\\\1", option)
+
+
+def ass_colour(hex_rgb: str, alpha: int = 0) -> str:
+    """#RRGGBB as ASS's &HAABBGGRR (alpha 0 is opaque, 255 transparent)."""
+    r, g, b = hex_rgb[1:3], hex_rgb[3:5], hex_rgb[5:7]
+    return f"&H{alpha:02X}{b}{g}{r}".upper()
+
+
+CAPTION_FONT_SIZE = 16  # libass lays SRT out on 288 lines: a line is 1/18 of the frame's height
+CAPTION_BOX_ALPHA = 0x30  # the box lets a little of the scene through, the text none
+
+
+def burn_captions_args(src: Path, srt: Path, dst: Path, q: Quality, font: str, ink: str, paper: str) -> list[str]:
+    """Captions drawn into the frames, for platforms that ignore caption tracks: ink text on a
+    box of the theme's paper colour; video re-encoded with the project's settings, audio copied."""
+    style = ",".join([f"FontName={font}", f"FontSize={CAPTION_FONT_SIZE}", f"PrimaryColour={ass_colour(ink)}",
+                      "BorderStyle=3", f"OutlineColour={ass_colour(paper, CAPTION_BOX_ALPHA)}", "Outline=2",
+                      "Shadow=0", "MarginV=12"])
+    vf = f"subtitles=filename={filter_option(str(srt))}:charenc=UTF-8:force_style={filter_option(style)}"
+    return ["ffmpeg", "-y", "-nostdin", "-v", "error", "-i", str(src), "-map", "0:v:0", "-map", "0:a:0", "-sn",
+            "-vf", vf, *video_encode_args(q), "-c:a", "copy", "-map_metadata", "0", "-movflags", "+faststart",
+            str(dst)]
 
 
 def run_ffmpeg(args: list[str], what: str) -> None:

@@ -23,7 +23,7 @@ from .errors import StoryboardError
 from .layout import SAFE_MARGIN, LayoutProblem, check_layout
 from .provenance import Computed, ValueLog
 from .quality import Quality
-from .storyboard import Exhibit, Meta, Quote, Storyboard, Theme
+from .storyboard import Exhibit, Meta, Quote, Storyboard, Theme, locate
 from .timeline import ExhibitTiming
 
 # Text sizes in Manim font points. One line of Noto at 1 pt is ~0.0139 scene units tall and
@@ -77,6 +77,14 @@ def scene_class(storyboard: Storyboard, exhibit: Exhibit) -> type["ExplainerScen
                               f"unknown scene {exhibit.scene!r} (known: {known})") from None
 
 
+@dataclass(frozen=True)
+class ParamProblem:
+    """A problem inside the checked field: ``at`` continues its path (``.values.p.expr``)."""
+
+    at: str
+    message: str
+
+
 def check_exhibit_against_scene(storyboard: Storyboard, exhibit: Exhibit) -> None:
     """Steps and params that the scene does not have are storyboard errors, caught before rendering."""
     cls = scene_class(storyboard, exhibit)
@@ -86,17 +94,26 @@ def check_exhibit_against_scene(storyboard: Storyboard, exhibit: Exhibit) -> Non
         if beat.step is not None and beat.step not in steps:
             raise StoryboardError(beat.location, f"exhibits[{i}].beats[{j}].step",
                                   f"scene {cls.__name__} has no step {beat.step!r} (steps: {', '.join(sorted(steps))})")
+        for k, cue in enumerate(beat.cues):
+            if cue.step not in steps:
+                raise StoryboardError(cue.location, f"exhibits[{i}].beats[{j}].cue[{k}].step",
+                                      f"scene {cls.__name__} has no step {cue.step!r} (steps: {', '.join(sorted(steps))})")
+
+    def fail(field_path: str, problem: str | ParamProblem) -> None:
+        if isinstance(problem, ParamProblem):
+            field_path, problem = field_path + problem.at, problem.message
+        raise StoryboardError(locate(storyboard.path, field_path) or exhibit.location, field_path, problem)
+
     for key, value in exhibit.params.items():
         if key not in cls.PARAMS:
             known = ", ".join(sorted(cls.PARAMS)) or "none"
-            raise StoryboardError(exhibit.location, f"exhibits[{i}].params.{key}",
-                                  f"scene {cls.__name__} has no parameter {key!r} (parameters: {known})")
+            fail(f"exhibits[{i}].params.{key}", f"scene {cls.__name__} has no parameter {key!r} (parameters: {known})")
         problem = cls.check_param(key, value)
         if problem:
-            raise StoryboardError(exhibit.location, f"exhibits[{i}].params.{key}", problem)
+            fail(f"exhibits[{i}].params.{key}", problem)
     problem = cls.check_exhibit(exhibit)
     if problem:
-        raise StoryboardError(exhibit.location, f"exhibits[{i}]", problem)
+        fail(f"exhibits[{i}]", problem)
 
 
 class ExplainerScene(Scene):
@@ -111,7 +128,7 @@ class ExplainerScene(Scene):
         return {name[5:] for name, _ in inspect.getmembers(cls, inspect.isfunction) if name.startswith("step_")}
 
     @classmethod
-    def check_param(cls, key: str, value: Any) -> str | None:
+    def check_param(cls, key: str, value: Any) -> str | ParamProblem | None:
         default = cls.PARAMS[key]
         if default is None or isinstance(value, type(default)):
             return None
@@ -120,7 +137,7 @@ class ExplainerScene(Scene):
         return f"must be of the same kind as {default!r}"
 
     @classmethod
-    def check_exhibit(cls, exhibit: Exhibit) -> str | None:
+    def check_exhibit(cls, exhibit: Exhibit) -> str | ParamProblem | None:
         """Hook for scene-specific checks of an exhibit (for instance, quotes it needs)."""
         return None
 
@@ -147,18 +164,32 @@ class ExplainerScene(Scene):
         self.build()
         fps = self.plan.quality.fps
         for beat, timing in zip(self.exhibit.beats, self.plan.timing.beats, strict=True):
-            step = self._run_step(beat.step) if beat.step else Step(())
-            rest = timing.frames
-            if step.animations:
-                n = min(rest, max(1, round(step.seconds * fps)))
-                # Manim samples times in [0, run_time) every 1/fps: run_time = (n - 0.5)/fps
-                # gives exactly n frames whatever the float rounding.
-                self.play(*step.animations, run_time=(n - 0.5) / fps)
-                rest -= n
-            if rest:
-                # A frozen frame holds for int(duration * fps) frames: +0.5 makes that exact.
-                self.wait((rest + 0.5) / fps, frozen_frame=True)
+            # The beat's step starts on its first frame, each cued step on its word's frame;
+            # a step runs until the next one starts (sooner if it is shorter).
+            events: list[tuple[int, list[str]]] = [(0, [beat.step] if beat.step else [])]
+            for cue in timing.cues:
+                if cue.frame == events[-1][0]:
+                    events[-1][1].append(cue.step)
+                else:
+                    events.append((cue.frame, [cue.step]))
+            ends = [at for at, _ in events[1:]] + [timing.frames]
+            for (at, names), end in zip(events, ends, strict=True):
+                self._play_in_frames([self._run_step(n) for n in names], end - at, fps)
             self.layout_problems += check_layout(self.mobjects, self.theme.background, timing.index)
+
+    def _play_in_frames(self, steps: list[Step], frames: int, fps: int) -> None:
+        """Play ``steps`` together, then hold: exactly ``frames`` frames in all."""
+        animations = [a for s in steps for a in s.animations]
+        rest = frames
+        if animations:
+            n = min(rest, max(1, round(max(s.seconds for s in steps) * fps)))
+            # Manim samples times in [0, run_time) every 1/fps: run_time = (n - 0.5)/fps
+            # gives exactly n frames whatever the float rounding.
+            self.play(*animations, run_time=(n - 0.5) / fps)
+            rest -= n
+        if rest:
+            # A frozen frame holds for int(duration * fps) frames: +0.5 makes that exact.
+            self.wait((rest + 0.5) / fps, frozen_frame=True)
 
     def build(self) -> None:
         """Put what is on screen from the first frame (by default, the exhibit's heading)."""
@@ -192,9 +223,12 @@ class ExplainerScene(Scene):
         return Text(s, font=font or self.theme.fonts.body, font_size=SIZES[size],
                     color=color or self.theme.ink, weight=weight, **kwargs)
 
-    def math(self, tex: str, size: str = "body", color: str | None = None) -> MathTex:
+    def math(self, tex: str | list[str], size: str = "body", color: str | None = None) -> MathTex:
+        """A formula; given a list of TeX pieces, each piece is its own submobject (to colour or
+        highlight), typeset as one formula."""
         # MathTex's font_size runs ~1.3x smaller than Text's at the same number.
-        return MathTex(tex, font_size=SIZES[size] * 1.3, color=color or self.theme.ink)
+        return MathTex(*([tex] if isinstance(tex, str) else tex), font_size=SIZES[size] * 1.3,
+                       color=color or self.theme.ink)
 
     def wrapped(self, s: str, size: str = "body", width: float | None = None, **kwargs: Any) -> Text:
         """Text broken into lines that fit ``width`` (default: the safe area)."""
@@ -233,21 +267,26 @@ class ExplainerScene(Scene):
         return q
 
     def table(self, rows: list[list[str]], header: bool = True, size: str = "body",
-              col_buff: float = 0.6, row_buff: float = 0.28, highlight: set[tuple[int, int]] | None = None) -> VGroup:
+              col_buff: float = 0.6, row_buff: float = 0.28, highlight: set[tuple[int, int]] | None = None,
+              col_alignments: str | None = None) -> VGroup:
         """A grid of text cells, header row in the heading face, columns aligned right for
-        numbers and left for words."""
+        numbers and left for words (``col_alignments``, one l/c/r per column, overrides)."""
         highlight = highlight or set()
         cells = VGroup()
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 is_head = header and r == 0
                 color = self.theme.accent if (r, c) in highlight else (self.theme.muted if is_head else None)
-                cells.add(self.text(value, size=size, color=color,
-                                    font=self.theme.fonts.heading if is_head else None,
-                                    weight="BOLD" if is_head else "NORMAL"))
+                # An invisible trailing "|" spans ascender to descender, so every cell of a row has
+                # the same box and centring them puts their baselines on one line.
+                cell = self.text(f"{value}|", size=size, color=color,
+                                 font=self.theme.fonts.heading if is_head else None,
+                                 weight="BOLD" if is_head else "NORMAL")
+                cell[-1].set_opacity(0)
+                cells.add(cell)
         n_cols = max(len(r) for r in rows)
         cells.arrange_in_grid(rows=len(rows), cols=n_cols, buff=(col_buff, row_buff),
-                              col_alignments="l" + "r" * (n_cols - 1))
+                              col_alignments=col_alignments or "l" + "r" * (n_cols - 1))
         return cells
 
     def fade_in(self, *mobjects: Mobject, shift: Any = None) -> list[Animation]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import Location, StoryboardError
+from .lexicon import Lexicon, LexiconEntry, find_phrase
 from .yamlsource import Located, load_yaml
 
 FORMAT_VERSION = 1
@@ -82,11 +83,32 @@ class Timing:
 
 
 @dataclass(frozen=True)
+class Audio:
+    """What the published narration must measure, after its AAC encode: integrated loudness
+    (LUFS, ITU-R BS.1770) and the true-peak ceiling (dBTP) a limiter keeps it under."""
+
+    loudness: float = -16.0
+    true_peak: float = -1.0
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """Play ``step`` when the narration speaks ``at`` (its first occurrence, in written form)."""
+
+    at: str
+    step: str
+    location: Location = field(compare=False)
+
+
+@dataclass(frozen=True)
 class Beat:
     narration: str
     step: str | None
     hold: float
     location: Location = field(compare=False)
+    id: str | None = None  # names the beat's recorded take: assets/narration/<explainer>/<exhibit>/<id>.wav
+    cues: tuple[Cue, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -130,6 +152,8 @@ class Storyboard:
     exhibits: tuple[Exhibit, ...]
     warnings: tuple[str, ...] = ()
     thumbnail: Thumbnail | None = None
+    audio: Audio = Audio()
+    lexicon: Lexicon = Lexicon()
 
     @property
     def folder(self) -> Path:
@@ -256,7 +280,9 @@ def _source(node: Located, path: str, w: list[str]) -> Source:
         url=f.get("url", str, check=_nonblank),
         sha256=f.get("sha256", str, None, check=lambda v: None if re.match(r"^[0-9a-f]{64}$", v)
                      else "must be 64 lower-case hex digits"),
-        filename=f.get("filename", str, None),
+        # a plain name: ``source fetch`` writes assets/sources/<filename>, never elsewhere
+        filename=f.get("filename", str, None, check=lambda v: None if v not in (".", "..")
+                       and re.match(r"^[^/\\\s][^/\\]*$", v) else "must be a plain file name (no folders)"),
     )
     f.done()
     return s
@@ -329,16 +355,93 @@ def _timing(node: Located | None, w: list[str]) -> Timing:
     return t
 
 
+def _audio(node: Located | None, w: list[str]) -> Audio:
+    if node is None:
+        return Audio()
+    f = _Fields(node, "audio", w)
+    d = Audio()
+    a = Audio(loudness=f.get("loudness", float, d.loudness,
+                             lambda v: None if -36 <= v <= -9 else "must be between -36 and -9 LUFS (e.g. -16)"),
+              true_peak=f.get("true_peak", float, d.true_peak,
+                              lambda v: None if -9 <= v <= 0 else "must be between -9 and 0 dBTP (e.g. -1)"),
+              location=node.location)
+    f.done()
+    return a
+
+
+def _lexicon(node: Located | None, w: list[str]) -> Lexicon:
+    """``written: spoken`` pairs, or ``written: {say: spoken, ignore_case: true}``."""
+    if node is None or node.value is None:
+        return Lexicon()
+    if not isinstance(node.value, dict):
+        raise StoryboardError(node.location, "lexicon", "must be a mapping of written forms to spoken forms")
+    f = _Fields(node, "lexicon", w)
+    entries = []
+    for key, child in node.value.items():
+        path = f"lexicon.{key}"
+        if not key.strip() or key != key.strip():
+            raise StoryboardError(node.keys[key], path, "a written form must be a word without surrounding spaces")
+        if isinstance(child.value, dict):
+            ef = _Fields(child, path, w)
+            entry = LexiconEntry(key, ef.get("say", str, check=_nonblank), ef.get("ignore_case", bool, False),
+                                 child.location)
+            ef.done()
+        else:
+            entry = LexiconEntry(key, f.value(child, path, str, _nonblank), location=child.location)
+        entries.append(entry)
+    return Lexicon(tuple(entries))
+
+
+def _cues(f: _Fields, path: str, narration: str, w: list[str]) -> tuple[Cue, ...]:
+    node = f.node_of("cue")
+    if node is None or node.value is None:
+        return ()
+    items = [(f"{path}.cue[{i}]", n) for i, n in enumerate(node.value)] if isinstance(node.value, list) \
+        else [(f"{path}.cue", node)]
+    cues = []
+    for p, n in items:
+        cf = _Fields(n, p, w)
+        at_node = n.value.get("at")
+        cue = Cue(at=cf.get("at", str, check=_nonblank),
+                  step=cf.get("step", str, check=lambda v: None if _STEP.match(v) else "must be a step name (letters, digits, _)"),
+                  location=at_node.location if at_node is not None else n.location)
+        cf.done()
+        found = find_phrase(narration, cue.at)
+        if not found:
+            close = difflib.get_close_matches(cue.at, _phrases(narration, len(cue.at.split())), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise StoryboardError(cue.location, f"{p}.at", f"{cue.at!r} is not in this beat's narration{hint}")
+        if len(found) > 1:
+            w.append(f"{cue.location}: {p}.at: warning: {cue.at!r} occurs {len(found)} times in the narration; "
+                     "the cue plays at the first")
+        cues.append(cue)
+    return tuple(cues)
+
+
+def _phrases(text: str, n: int) -> list[str]:
+    words = [t.strip(".,;:!?\"'()“”‘’") for t in text.split()]
+    return [" ".join(words[i:i + n]) for i in range(max(0, len(words) - n + 1))]
+
+
+def _beat_id(v: str) -> str | None:
+    if not re.match(r"^[a-z0-9][a-z0-9_-]*$", v):
+        return "must be lower-case letters, digits, - and _ (it names a file)"
+    return "must not be only digits (beat numbers already name files)" if v.isdigit() else None
+
+
 def _beat(node: Located, path: str, w: list[str]) -> Beat:
     if isinstance(node.value, str):  # shorthand: a beat that is only its narration
         f0 = _Fields(Located({"narration": node}, node.location, node.tag), path, w)
         return Beat(f0.get("narration", str), None, 0.0, node.location)
     f = _Fields(node, path, w)
+    narration = f.get("narration", str, "")
     b = Beat(
-        narration=f.get("narration", str, ""),
+        narration=narration,
         step=f.get("step", str, None, lambda v: None if _STEP.match(v) else "must be a step name (letters, digits, _)"),
         hold=f.get("hold", float, 0.0, _non_negative),
         location=node.location,
+        id=f.get("id", str, None, _beat_id),
+        cues=_cues(f, path, narration, w),
     )
     f.done()
     if not b.narration.strip() and b.hold == 0:
@@ -389,6 +492,13 @@ def _exhibit(node: Located, path: str, w: list[str]) -> Exhibit:
     )
     if not e.beats:
         raise StoryboardError(node.location, f"{path}.beats", "needs at least one beat")
+    ids: dict[str, int] = {}
+    for j, beat in enumerate(e.beats):
+        if beat.id is not None and beat.id in ids:
+            raise StoryboardError(beat.location, f"{path}.beats[{j}].id",
+                                  f"duplicated beat id {beat.id!r} (first at beats[{ids[beat.id]}])")
+        if beat.id is not None:
+            ids[beat.id] = j
     f.done()
     return e
 
@@ -439,6 +549,8 @@ def load_storyboard(path: Path) -> Storyboard:
     theme = _theme(f.node_of("theme"), warnings)
     voice = _voice(f.node_of("voice"), warnings)
     timing = _timing(f.node_of("timing"), warnings)
+    audio = _audio(f.node_of("audio"), warnings)
+    lexicon = _lexicon(f.node_of("lexicon"), warnings)
     exhibits = tuple(_exhibit(n, p, warnings) for p, n in _list(f, "exhibits"))
     thumbnail_node = f.node_of("thumbnail")
     f.done()
@@ -453,4 +565,24 @@ def load_storyboard(path: Path) -> Storyboard:
     _check_sections(exhibits)
     thumbnail = _thumbnail(thumbnail_node, exhibits, warnings) if thumbnail_node is not None else None
     return Storyboard(path=path, meta=meta, theme=theme, voice=voice, timing=timing,
-                      exhibits=exhibits, warnings=tuple(warnings), thumbnail=thumbnail)
+                      exhibits=exhibits, warnings=tuple(warnings), thumbnail=thumbnail,
+                      audio=audio, lexicon=lexicon)
+
+
+def locate(path: Path, field_path: str) -> Location | None:
+    """Where ``field_path`` (``exhibits[3].params.values.p.expr``) is written in ``path``, or the
+    deepest part of it that is. Scene parameters reach scenes without positions, so an error
+    found in one is placed by reading the file again (once, and only when there is an error)."""
+    try:
+        node = load_yaml(path)
+    except StoryboardError:
+        return None
+    for part in re.findall(r"\[(\d+)\]|([^.\[\]]+)", field_path):
+        index, key = part
+        if index and isinstance(node.value, list) and int(index) < len(node.value):
+            node = node.value[int(index)]
+        elif key and isinstance(node.value, dict) and key in node.value:
+            node = node.value[key]
+        else:
+            break
+    return node.location

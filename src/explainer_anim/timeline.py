@@ -28,12 +28,19 @@ def frame_to_sample(frame: int, fps: int, sample_rate: int = SAMPLE_RATE) -> int
 
 
 @dataclass(frozen=True)
+class CueTiming:
+    frame: int  # within its beat: the frame on screen when the cue's word starts
+    step: str
+
+
+@dataclass(frozen=True)
 class BeatTiming:
     index: int
     start_frame: int  # within its exhibit
     frames: int
     speech_offset: int  # samples from the beat's start to its first spoken sample
     speech_samples: int
+    cues: tuple[CueTiming, ...] = ()  # in frame order
 
 
 @dataclass(frozen=True)
@@ -55,12 +62,17 @@ def beat_frames(speech_samples: int, lead_samples: int, tail_samples: int, hold_
 
 
 def exhibit_timing(exhibit_id: str, start_frame: int, speech: list[int], holds: list[int],
-                   lead_samples: int, tail_samples: int, fps: int) -> ExhibitTiming:
-    """Lay out one exhibit's beats back to back from ``start_frame``."""
+                   lead_samples: int, tail_samples: int, fps: int,
+                   cues: list[tuple[tuple[int, str], ...]] | None = None) -> ExhibitTiming:
+    """Lay out one exhibit's beats back to back from ``start_frame``. ``cues`` gives, per beat,
+    (sample within its speech, step) pairs; each becomes the frame showing that sample."""
     beats = []
     at = 0
     for i, (samples, hold) in enumerate(zip(speech, holds, strict=True)):
         n = beat_frames(samples, lead_samples, tail_samples, hold, fps)
-        beats.append(BeatTiming(i, at, n, lead_samples if samples else 0, samples))
+        offset = lead_samples if samples else 0
+        timed = sorted((CueTiming(min(n - 1, (offset + s) * fps // SAMPLE_RATE), step)
+                        for s, step in (cues[i] if cues else ())), key=lambda c: c.frame)
+        beats.append(BeatTiming(i, at, n, offset, samples, tuple(timed)))
         at += n
     return ExhibitTiming(exhibit_id, start_frame, tuple(beats))
