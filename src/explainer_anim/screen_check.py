@@ -1,0 +1,142 @@
+"""Text on screen, checked before anything is narrated or rendered: every character drawn from
+a face of its own font (Pango would otherwise borrow it from another font, silently), and every
+quote short enough to fit the frame even at the smallest text size.
+
+Quote cards and headings are built with the exhibit's own scene helpers (``quote_card``,
+``heading``), so the fonts, slants and line breaks checked are the ones that will be drawn.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from manim import Text, VGroup, tempconfig
+
+from .errors import Location
+from .glyphs import FontNotInstalled, describe, faces, missing_glyphs
+from .quality import Quality
+from .render import manim_settings
+from .scene import SIZES, ExhibitPlan, ExplainerScene, scene_class
+from .storyboard import Exhibit, Storyboard, Theme, locate
+
+QUOTE_SIZE = "small"  # the smallest text size: a quote that does not fit at it fits at none
+HEADING_GAP = 0.3  # scene units left between the heading and a quote card under it
+
+
+def _role(theme: Theme, font: str) -> str:
+    for role in ("body", "heading", "mono"):
+        if getattr(theme.fonts, role) == font:
+            return f"theme.fonts.{role}"
+    return "the scene's font"
+
+
+def _glyph_problem(path: str, text: str, font: str, theme: Theme, weight: str = "NORMAL",
+                   slant: str = "NORMAL") -> str | None:
+    missing = missing_glyphs(text, font, weight, slant)
+    if not missing:
+        return None
+    it = "it" if len(missing) == 1 else "them"
+    names = ", ".join(describe(c) for c in missing)
+    where_from = " or ".join(str(f) for f in faces(font, weight, slant))
+    return (f"{path}: {names} {'is' if it == 'it' else 'are'} not in the font {where_from}, and Pango would "
+            f"draw {it} from another font without a word; name a font that has {it} in {_role(theme, font)} "
+            f"(a list such as \"{font}, DejaVu Serif\" declares a fallback), or change the text")
+
+
+def font_problems(storyboard: Storyboard) -> list[str]:
+    """Theme fonts that are not installed: fontconfig would substitute another, silently."""
+    problems = []
+    for role in ("body", "heading", "mono"):
+        try:
+            faces(getattr(storyboard.theme.fonts, role))
+        except FontNotInstalled as exc:
+            field = f"theme.fonts.{role}"
+            problems.append(f"{locate(storyboard.path, field) or storyboard.path}: {field}: {exc}")
+    return problems
+
+
+def _text_glyphs(storyboard: Storyboard, exhibits: Sequence[Exhibit]) -> list[str]:
+    """Missing glyphs in titles, authors and narration (narration is shown as captions, in the
+    body face)."""
+    theme, fonts = storyboard.theme, storyboard.theme.fonts
+    texts: list[tuple[Location | None, str, str, str, str]] = [
+        (None, "explainer.title", storyboard.meta.title, fonts.heading, "BOLD"),
+        *((None, f"explainer.authors[{k}]", a, fonts.body, "NORMAL") for k, a in enumerate(storyboard.meta.authors))]
+    for e in exhibits:
+        i = storyboard.exhibits.index(e)
+        texts.append((None, f"exhibits[{i}].title", e.title, fonts.heading, "BOLD"))
+        texts += [(b.location, f"exhibits[{i}].beats[{j}].narration", b.narration, fonts.body, "NORMAL")
+                  for j, b in enumerate(e.beats)]
+    problems = []
+    for location, path, text, font, weight in texts:
+        problem = _glyph_problem(path, text, font, theme, weight)
+        if problem:  # fields without a kept location are found in the file again, on error only
+            problems.append(f"{location or locate(storyboard.path, path) or storyboard.path}: {problem}")
+    return problems
+
+
+@contextmanager
+def _measuring(storyboard: Storyboard, exhibit: Exhibit, quality: Quality) -> Iterator[ExplainerScene]:
+    """The exhibit's scene, not rendering, in the frame of ``quality``: for its text helpers."""
+    # No timing yet (narration comes later); the helpers used here never read it.
+    plan = ExhibitPlan(exhibit, storyboard.meta, storyboard.theme, quality, None)  # type: ignore[arg-type]
+    logging.getLogger("manim").setLevel(logging.ERROR)
+    with tempfile.TemporaryDirectory(prefix="explainer-measure-") as tmp:
+        with tempconfig({**manim_settings(plan, Path(tmp)), "dry_run": True, "write_to_movie": False}):
+            scene = scene_class(storyboard, exhibit)()
+            scene.plan = plan
+            yield scene
+
+
+def _quote_checks(storyboard: Storyboard, exhibits: Sequence[Exhibit], quality: Quality) -> list[str]:
+    problems = []
+    for exhibit in exhibits:
+        if not exhibit.quotes:
+            continue
+        i = storyboard.exhibits.index(exhibit)
+        with _measuring(storyboard, exhibit, quality) as scene:
+            heading = scene.heading(exhibit.title)
+            room_height = heading.get_bottom()[1] - HEADING_GAP + scene.safe_height / 2
+            for j, quote in enumerate(exhibit.quotes):
+                path = f"exhibits[{i}].quotes[{j}].text"
+                card = scene.quote_card(quote, size=QUOTE_SIZE)
+                found = [_glyph_problem(path, t.original_text, t.font, storyboard.theme, t.weight, t.slant)
+                         for t in card.get_family() if isinstance(t, Text)]
+                found.append(_fit_problem(path, quote.text, card, room_height, scene.safe_width))
+                problems += [f"{quote.location}: {p}" for p in found if p]
+    return problems
+
+
+def quote_problems(storyboard: Storyboard, exhibits: Sequence[Exhibit], quality: Quality) -> list[str]:
+    """Missing glyphs in the quote cards as drawn, and quotes too long for the frame."""
+    return font_problems(storyboard) or _quote_checks(storyboard, exhibits, quality)
+
+
+def _fit_problem(path: str, text: str, card: VGroup, room_height: float, room_width: float) -> str | None:
+    if card.height <= room_height + 1e-6 and card.width <= room_width + 1e-6:
+        return None
+    if card.width > room_width + 1e-6:  # lines are wrapped to fit, so only a word can be this wide
+        return (f"{path}: a word of the quote is too wide for the frame ({card.width:.2f} of "
+                f"{room_width:.2f} units) even at the smallest text size; break it or cut it")
+    body = card[0]  # quote_card: the quote's wrapped lines, then the citation
+    lines = body.original_text.split("\n")
+    # Lines that fit, from the measured line pitch; what they hold is what the quote may keep.
+    pitch = body.height / len(lines)
+    fit = max(0, math.floor((room_height - (card.height - body.height)) / pitch))
+    keep = max(0, sum(len(line) + 1 for line in lines[:fit]) - 2)  # the spaces between lines, less “
+    cut = len(text) - keep
+    return (f"{path}: too long for the frame even at the smallest text size ({SIZES[QUOTE_SIZE]} pt): "
+            f"its {len(lines)} lines and citation need {card.height:.2f} units, {room_height:.2f} are free "
+            f"under the heading; cut about {cut} of its {len(text)} characters (mark an omission with …) "
+            "or split it into two quotes")
+
+
+def screen_problems(storyboard: Storyboard, exhibits: Sequence[Exhibit], quality: Quality) -> list[str]:
+    """Everything ``render`` refuses about on-screen text, found before narration."""
+    return font_problems(storyboard) or (_text_glyphs(storyboard, exhibits)
+                                         + _quote_checks(storyboard, exhibits, quality))
