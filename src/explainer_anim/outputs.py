@@ -37,6 +37,24 @@ class OutputLayout:
     def values(self, exhibit_id: str) -> Path:
         return self.clips / f"{exhibit_id}.values.json"
 
+    # --- for video platforms and the web ---
+    @property
+    def chapters(self) -> Path:
+        return self.folder / f"{self.slug}.chapters.vtt"
+
+    @property
+    def description(self) -> Path:
+        return self.folder / "description.txt"
+
+    @property
+    def thumbnail(self) -> Path:
+        return self.folder / "thumbnail.jpg"
+
+    @property
+    def web(self) -> Path:
+        """The embed kit: self-contained, every path in it relative."""
+        return self.folder / "web"
+
     # --- the build folder: caches that make the next run faster, never a published output ---
     @property
     def work(self) -> Path:
