@@ -1,17 +1,18 @@
 """Sample-exact audio: resampling to the pipeline rate, WAV I/O, and laying beats on a master.
 
-Everything is mono float32 at SAMPLE_RATE in memory and 16-bit PCM WAV on disk; positions are
-sample indices, never milliseconds.
+Everything is mono float32 at SAMPLE_RATE, in memory and on disk (32-bit float WAV: lossless
+and unclippable, so only the final, limited master decides the level); positions are sample
+indices, never milliseconds.
 """
 
 from __future__ import annotations
 
 import math
 import os
-import wave
 from pathlib import Path
 
 import numpy as np
+from scipy.io import wavfile
 from scipy.signal import resample_poly
 
 from .quality import SAMPLE_RATE
@@ -39,36 +40,44 @@ def fade_edges(samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> np.ndarra
 
 
 def write_wav(path: Path, samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> None:
-    """16-bit mono PCM, written to a temporary name and moved into place (never half-written)."""
-    pcm = np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2")
+    """32-bit float mono WAV, written to a temporary name and moved into place (never half-written).
+
+    Float, not 16-bit: resampled speech overshoots full scale between its original samples,
+    and 16-bit storage would clip it there."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with wave.open(str(tmp), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(sample_rate)
-        w.writeframes(pcm.tobytes())
+    wavfile.write(tmp, sample_rate, np.ascontiguousarray(samples, dtype=np.float32))
     os.replace(tmp, path)
 
 
+_INT_SCALE = {np.dtype("int16"): 32768.0, np.dtype("int32"): 2147483648.0}  # scipy reads 24-bit as int32
+
+
 def read_wav(path: Path) -> tuple[np.ndarray, int]:
-    """A 16-bit PCM WAV as mono float32 (channels averaged) and its rate."""
-    with wave.open(str(path), "rb") as w:
-        rate, channels, width = w.getframerate(), w.getnchannels(), w.getsampwidth()
-        raw = w.readframes(w.getnframes())
-    if width != 2:
-        raise ValueError(f"{path}: expected 16-bit PCM, got {8 * width}-bit")
-    data = np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
-    if channels > 1:
-        data = data.reshape(-1, channels).mean(axis=1)
-    return data, rate
+    """A PCM (8/16/24/32-bit) or float WAV as mono float32 (channels averaged) and its rate."""
+    try:
+        rate, data = wavfile.read(path)
+    except ValueError as exc:
+        raise ValueError(f"{path}: not a readable WAV file: {exc}") from None
+    if data.dtype == np.uint8:
+        samples = (data.astype(np.float32) - 128.0) / 128.0
+    elif data.dtype in _INT_SCALE:
+        samples = data.astype(np.float32) / _INT_SCALE[data.dtype]
+    else:
+        samples = data.astype(np.float32, copy=False)
+    if samples.ndim > 1:
+        samples = samples.mean(axis=1, dtype=np.float32)
+    return samples, rate
 
 
 def place(master: np.ndarray, samples: np.ndarray, at: int) -> None:
-    """Add ``samples`` into ``master`` starting exactly at sample ``at``."""
+    """Add ``samples`` into ``master`` starting exactly at sample ``at``, edges faded.
+
+    The fade is here, not where audio is made, so that every piece laid on a master (spoken,
+    recorded or cached by an older version) joins the silence around it without a click."""
     end = at + len(samples)
     if at < 0 or end > len(master):
         raise ValueError(f"audio [{at}, {end}) does not fit in a master of {len(master)} samples")
-    master[at:end] += samples
+    master[at:end] += fade_edges(samples)
 
 
 def rms(samples: np.ndarray) -> float:
