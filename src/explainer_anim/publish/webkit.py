@@ -158,7 +158,9 @@ def embed_html(entry: dict[str, Any], run: Run) -> str:
 
 
 def _size(n: int) -> str:
-    return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{n / 1024:.0f} kB"
+    if n >= 1_048_576:
+        return f"{n / 1_048_576:.1f} MB"
+    return f"{n / 1024:.0f} kB" if n >= 1024 else f"{n} B"
 
 
 def _clip_section(entry: dict[str, Any]) -> str:
