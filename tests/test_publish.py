@@ -300,6 +300,8 @@ def test_description_has_summary_citation_chapters_and_attribution(tmp_path: Pat
     assert ("by Adam Tauman Kalai, Ofir Nachum, Santosh S. Vempala, Edwin Zhang (https://arxiv.org/abs/2509.04664), "
             "licensed under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)") in text
     assert "Chapters" not in description(sb.meta, [], 15)
+    titled = dataclasses.replace(sb.meta, paper=dataclasses.replace(sb.meta.paper, title="The Paper's Own Title"))
+    assert "verbatim from “The Paper's Own Title” by" in description(titled, [], 15)
 
 
 # ----- storyboard: thumbnail and section -------------------------------------------------------

@@ -28,6 +28,7 @@ class Paper:
     arxiv: str
     url: str
     year: int | None = None
+    title: str | None = None  # the paper's own title, for attributions (default: the explainer's)
 
 
 @dataclass(frozen=True)
@@ -268,6 +269,7 @@ def _paper(node: Located, path: str, w: list[str]) -> Paper:
                     else "must be an arXiv id such as 2509.04664"),
         url=f.get("url", str, check=_nonblank),
         year=f.get("year", int, None),
+        title=f.get("title", str, None, _nonblank),
     )
     f.done()
     return p

@@ -113,7 +113,7 @@ def clock(frame: int, fps: int) -> str:
 
 def attribution(meta: Meta) -> str:
     """The attribution the quoted text's licence asks for: title, authors, source, licence."""
-    title = meta.source.title if meta.source else meta.title
+    title = meta.paper.title or meta.title
     link = LICENSE_URLS.get(meta.license)
     licence = f"{meta.license} ({link})" if link else meta.license
     return (f"Quotations on screen are verbatim from “{title}” by {', '.join(meta.authors)} "
