@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import DEFAULT, MINI, run_cli
-from explainer_anim.captions import LINE_CHARS, beat_chunks, build_cues, to_srt, to_vtt, write_captions
+from explainer_anim.captions import LINE_CHARS, beat_chunks, build_cues, spoken_anchors, to_srt, to_vtt, write_captions
 from explainer_anim.media import burn_captions_args, run_ffmpeg
 from explainer_anim.narration import BeatAudio
 from explainer_anim.outputs import OutputLayout
@@ -27,6 +27,7 @@ from explainer_anim.progress import Progress
 from explainer_anim.quality import QUALITIES, SAMPLE_RATE
 from explainer_anim.storyboard import load_storyboard
 from explainer_anim.timeline import exhibit_timing, frame_to_sample, seconds_to_samples
+from explainer_anim.tts import WordTime
 
 WORDS = ("the model guesses when unsure and a student would too because exams reward it "
          "calibration error rate of two percent is small but not zero which matters "
@@ -119,15 +120,17 @@ def test_measured_sentence_and_word_starts_time_the_cues() -> None:
     text = "A blind guess at a birthday is right only one time in three hundred and sixty five. Guessing is almost always an error."
     speech = 8 * SAMPLE_RATE
     second = 6 * SAMPLE_RATE + 123  # the voice spent longer on the first sentence than its length suggests
-    chunks = beat_chunks(text, speech, sentence_starts=(0, second))
+    chunks = beat_chunks(text, speech, spoken_anchors(text, text, sentence_starts=(0, second)))
     assert [c for c in chunks if " ".join(c[2]).startswith("Guessing")][0][0] == second
+    # Word times of the spoken form (the lexicon spelled out "365"): matched words take their time.
+    written = text.replace("three hundred and sixty five", "365")
     words = text.split()
-    word_starts = [i * speech // len(words) + 7 for i in range(len(words))]
-    word_starts[0] = 0
-    for s, _, lines in beat_chunks(text, speech, word_starts=word_starts)[1:]:
-        assert s == word_starts[words.index(lines[0].split()[0])]
+    times = tuple(WordTime(i * speech // len(words) + 7 * (i > 0)) for i in range(len(words)))
+    for s, _, lines in beat_chunks(written, speech, spoken_anchors(written, text, times))[1:]:
+        assert s == times[words.index(lines[0].split()[0])].start
     # Starts that do not match the text (another sentence split) fall back to characters.
-    assert beat_chunks(text, speech, sentence_starts=(0, 5, 9)) == beat_chunks(text, speech)
+    assert spoken_anchors(text, text, sentence_starts=(0, 5, 9)) == []
+    assert beat_chunks(text, speech, [(3, speech + 1), (9, -5)]) == beat_chunks(text, speech)
 
 
 @settings(max_examples=40, deadline=None)

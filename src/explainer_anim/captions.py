@@ -8,6 +8,8 @@ MAX_SECONDS, none overlaps another or runs past the end of the video.
 
 from __future__ import annotations
 
+import bisect
+import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from .outputs import Staging
 from .quality import SAMPLE_RATE
 from .storyboard import Exhibit
 from .timeline import frame_to_sample, seconds_to_samples
+from .tts.words import WordTime, sentence_spans
 
 if TYPE_CHECKING:
     from .pipeline import Run
@@ -99,63 +102,56 @@ def _wrap(words: Sequence[_Word], text: str) -> tuple[tuple[str, ...], float] | 
     return best
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of ``text``'s sentences (a cut after '.', '!', '?' or '…' that is not
-    an abbreviation and is followed by more text)."""
-    words = _words(text)
-    spans, start = [], 0
-    for w, nxt in zip(words, [*words[1:], None]):
-        if nxt is not None and _cut_cost(w, nxt) == SENTENCE:
-            spans.append((start, w.end))
-            start = nxt.start
-    if words:
-        spans.append((start, len(text)))
-    return spans
-
-
 def _words(text: str) -> list[_Word]:
     return [_Word(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
 
 
-def _clock(anchors: list[tuple[int, int]]) -> Callable[[int], int]:
-    """Character offset -> sample offset, linear between (character, sample) anchors."""
+def spoken_anchors(text: str, spoken: str, words: Sequence[WordTime] = (),
+                   sentence_starts: Sequence[int] = ()) -> list[tuple[int, int]]:
+    """(character of ``text``, sample) pairs where the voice is known to be.
+
+    ``words`` time the words of ``spoken`` (the text with the lexicon applied, so "LLMs" may
+    be "L L Ms"): each written word that the alignment matches to a spoken one takes its time.
+    Without word times, each sentence's start, when the written text has the engine's sentences."""
+    written = _words(text)
+    if words and len(words) == len(said := spoken.split()):
+        matcher = difflib.SequenceMatcher(None, [w.text.lower() for w in written], [w.lower() for w in said],
+                                          autojunk=False)
+        return [(written[i + k].start, words[j + k].start)
+                for i, j, n in matcher.get_matching_blocks() for k in range(n)]
+    spans = sentence_spans(text)
+    if sentence_starts and len(sentence_starts) == len(spans):
+        return [(c, t) for (c, _), t in zip(spans, sentence_starts)]
+    return []
+
+
+def _clock(anchors: Sequence[tuple[int, int]], length: int, speech: int) -> Callable[[int], int]:
+    """Character offset -> sample, linear between the known anchors (those in order and inside
+    the speech; any other is an engine's slip) and the two ends."""
+    points = [(0, 0)]
+    for c, t in sorted(anchors):
+        if points[-1][0] < c < length and points[-1][1] <= t <= speech:
+            points.append((c, t))
+    points.append((length, speech))
+    chars = [c for c, _ in points]
+
     def at(c: int) -> int:
-        for (c0, s0), (c1, s1) in zip(anchors, anchors[1:]):
-            if c <= c1:
-                return s0 + (c - c0) * (s1 - s0) // max(1, c1 - c0)
-        return anchors[-1][1]
+        k = min(max(1, bisect.bisect_left(chars, c)), len(points) - 1)
+        (c0, s0), (c1, s1) = points[k - 1], points[k]
+        return s0 + (c - c0) * (s1 - s0) // max(1, c1 - c0)
     return at
 
 
-def _anchors(text: str, speech: int, sentence_starts: Sequence[int] | None,
-             word_starts: Sequence[int] | None) -> list[tuple[int, int]]:
-    """(character, sample) pairs where the voice is known to be: every word's start when the
-    engine timed the words of this text, else every sentence's start when its sentences are
-    ours, else only the ends; time between them is shared in proportion to characters."""
-    words = _words(text)
-    spans = sentence_spans(text)
-    if word_starts is not None and len(word_starts) == len(words):
-        known = [(w.start, s) for w, s in zip(words, word_starts)]
-    elif sentence_starts is not None and len(sentence_starts) == len(spans):
-        known = [(c, s) for (c, _), s in zip(spans, sentence_starts)]
-    else:
-        known = []
-    anchors = [(0, 0)]
-    for c, s in known[1:]:
-        if anchors[-1][1] <= s <= speech:  # out of order or out of range: an engine's slip, not time
-            anchors.append((c, s))
-    anchors.append((len(text), speech))
-    return anchors
-
-
-def beat_chunks(text: str, speech: int, sentence_starts: Sequence[int] | None = None,
-                word_starts: Sequence[int] | None = None) -> list[tuple[int, int, tuple[str, ...]]]:
+def beat_chunks(text: str, speech: int, anchors: Sequence[tuple[int, int]] = ()
+                ) -> list[tuple[int, int, tuple[str, ...]]]:
     """A beat's ``text`` as (start, end, lines) in samples from its first spoken sample; the
-    chunks tile [0, speech). Chosen by least total cost over every way of cutting the text."""
+    chunks tile [0, speech). Chosen by least total cost over every way of cutting the text.
+    ``anchors`` (see ``spoken_anchors``) say when some characters are spoken; time between
+    them is shared in proportion to characters."""
     words = _words(text)
     if not words:
         return []
-    at = _clock(_anchors(text, speech, sentence_starts, word_starts))
+    at = _clock(anchors, len(text), speech)
     n = len(words)
 
     def bounds(a: int, b: int) -> tuple[int, int]:
@@ -212,11 +208,8 @@ def build_cues(run: Run, exhibits: Sequence[Exhibit], start_frame: int = 0) -> l
             if not timing.speech_samples or not text:
                 continue
             at = frame_to_sample(t.start_frame - start_frame + timing.start_frame, fps) + timing.speech_offset
-            # Spoken timings, where narration records them (samples from the beat's first spoken one).
-            words = getattr(spoken, "words", None)
-            word_starts = [w.start for w in words] if words else None
-            for s, e, lines in beat_chunks(text, timing.speech_samples, getattr(spoken, "sentence_starts", None),
-                                           word_starts):
+            anchors = spoken_anchors(text, spoken.spoken or text, spoken.words, spoken.sentence_starts)
+            for s, e, lines in beat_chunks(text, timing.speech_samples, anchors):
                 cues.append(Cue(at + s, at + e, lines, exhibit.id, timing.index))
     return _fit(sorted(cues, key=lambda c: c.start), frame_to_sample(end_frame - start_frame, fps))
 
