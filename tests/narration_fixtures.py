@@ -8,7 +8,9 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
+from click.testing import CliRunner, Result
 
+from explainer_anim.cli import main
 from explainer_anim.quality import SAMPLE_RATE
 
 SLUG = "narration-test"
@@ -64,3 +66,8 @@ def plant_outputs(out_root: Path) -> dict[Path, bytes]:
 
 def outputs_kept(files: dict[Path, bytes]) -> bool:
     return all(p.read_bytes() == data for p, data in files.items())
+
+
+def cli(*args: str) -> Result:
+    """The CLI in this process (no interpreter start-up per call), stdout and stderr apart."""
+    return CliRunner().invoke(main, list(args))
