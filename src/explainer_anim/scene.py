@@ -266,6 +266,14 @@ class ExplainerScene(Scene):
         self._quote_index += 1
         return q
 
+    def line_text(self, s: str, size: str = "body", **kwargs: Any) -> Text:
+        """Text whose box spans the font's whole line, ascender to descender, whatever its letters:
+        texts centred on one row then share a baseline (table cells, labels side by side)."""
+        # An invisible trailing "|" is that full-height glyph.
+        t = self.text(f"{s}|", size=size, **kwargs)
+        t[-1].set_opacity(0)
+        return t
+
     def table(self, rows: list[list[str]], header: bool = True, size: str = "body",
               col_buff: float = 0.6, row_buff: float = 0.28, highlight: set[tuple[int, int]] | None = None,
               col_alignments: str | None = None) -> VGroup:
@@ -277,13 +285,9 @@ class ExplainerScene(Scene):
             for c, value in enumerate(row):
                 is_head = header and r == 0
                 color = self.theme.accent if (r, c) in highlight else (self.theme.muted if is_head else None)
-                # An invisible trailing "|" spans ascender to descender, so every cell of a row has
-                # the same box and centring them puts their baselines on one line.
-                cell = self.text(f"{value}|", size=size, color=color,
-                                 font=self.theme.fonts.heading if is_head else None,
-                                 weight="BOLD" if is_head else "NORMAL")
-                cell[-1].set_opacity(0)
-                cells.add(cell)
+                cells.add(self.line_text(value, size=size, color=color,
+                                         font=self.theme.fonts.heading if is_head else None,
+                                         weight="BOLD" if is_head else "NORMAL"))
         n_cols = max(len(r) for r in rows)
         cells.arrange_in_grid(rows=len(rows), cols=n_cols, buff=(col_buff, row_buff),
                               col_alignments=col_alignments or "l" + "r" * (n_cols - 1))
