@@ -164,10 +164,10 @@ def start(request: RenderRequest, progress: Progress | None) -> Run:
     exhibits = sorted((storyboard.exhibit(i) for i in dict.fromkeys(wanted)), key=storyboard.exhibits.index)
     # A refusal here, before any sound or frame is made, leaves every earlier output as it was.
     quotes, quote_warnings = gate(verify_quotes(storyboard, exhibits, request.source), request.allow_unverified)
-    problems = screen_problems(storyboard, exhibits, request.quality)
+    layout = OutputLayout(request.out_root, storyboard.meta.id, request.quality.name)
+    problems = screen_problems(storyboard, exhibits, request.quality, request.out_root / ".cache" / "quote-cards")
     if problems:
         raise UserError("\n".join(problems))
-    layout = OutputLayout(request.out_root, storyboard.meta.id, request.quality.name)
     run = Run(request, storyboard, exhibits, layout, progress or Progress(len(exhibits)),
               RenderResult(master=None, warnings=list(storyboard.warnings)), quotes=quotes)
     for w in storyboard.warnings:

@@ -94,7 +94,7 @@ def verify_quotes(storyboard: Storyboard, exhibits: list[Exhibit] | tuple[Exhibi
     except QuoteSourceError as exc:
         raise UserError(str(exc)) from None
     declared = storyboard.meta.source
-    info = {"title": declared.title if declared else "", "url": declared.url if declared else "",
+    info = {"title": declared.title if declared else None, "url": declared.url if declared else None,
             "file": doc.name, "sha256": doc.sha256}
     verdicts = []
     for e, p, q in located:

@@ -8,20 +8,25 @@ Quote cards and headings are built with the exhibit's own scene helpers (``quote
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import logging
 import math
+import os
 import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from manim import Text, VGroup, tempconfig
+from manim import Text, tempconfig
 
 from .errors import Location
 from .glyphs import FontNotInstalled, describe, faces, missing_glyphs
+from .project import code_fingerprint
 from .quality import Quality
 from .render import manim_settings
-from .scene import SIZES, ExhibitPlan, ExplainerScene, scene_class
+from .scene import SIZES, ExhibitPlan, scene_class
 from .storyboard import Exhibit, Storyboard, Theme, locate
 
 QUOTE_SIZE = "small"  # the smallest text size: a quote that does not fit at it fits at none
@@ -80,63 +85,105 @@ def _text_glyphs(storyboard: Storyboard, exhibits: Sequence[Exhibit]) -> list[st
     return problems
 
 
-@contextmanager
-def _measuring(storyboard: Storyboard, exhibit: Exhibit, quality: Quality) -> Iterator[ExplainerScene]:
-    """The exhibit's scene, not rendering, in the frame of ``quality``: for its text helpers."""
-    # No timing yet (narration comes later); the helpers used here never read it.
+@dataclass(frozen=True)
+class CardFacts:
+    """What a quote card measures, as built by the exhibit's scene at the smallest size."""
+
+    texts: tuple[tuple[str, str, str, str], ...]  # (text, font, weight, slant) of each Text drawn
+    width: float
+    height: float
+    body_height: float
+    lines: tuple[str, ...]  # the quote's lines as wrapped (with its “ ”)
+    room_width: float  # the safe area's width
+    room_height: float  # the safe area's height under the exhibit's heading
+
+
+def _measure(storyboard: Storyboard, exhibit: Exhibit, quality: Quality) -> list[CardFacts]:
+    # No timing yet (narration comes later); the text helpers never read it.
     plan = ExhibitPlan(exhibit, storyboard.meta, storyboard.theme, quality, None)  # type: ignore[arg-type]
     logging.getLogger("manim").setLevel(logging.ERROR)
+    facts = []
     with tempfile.TemporaryDirectory(prefix="explainer-measure-") as tmp:
         with tempconfig({**manim_settings(plan, Path(tmp)), "dry_run": True, "write_to_movie": False}):
             scene = scene_class(storyboard, exhibit)()
             scene.plan = plan
-            yield scene
+            room_height = scene.heading(exhibit.title).get_bottom()[1] - HEADING_GAP + scene.safe_height / 2
+            for quote in exhibit.quotes:
+                card = scene.quote_card(quote, size=QUOTE_SIZE)
+                body = card[0]  # quote_card: the quote's wrapped lines, then the citation
+                facts.append(CardFacts(
+                    tuple((t.original_text, t.font, t.weight, t.slant) for t in card.get_family() if isinstance(t, Text)),
+                    card.width, card.height, body.height, tuple(body.original_text.split("\n")),
+                    scene.safe_width, room_height))
+    return facts
 
 
-def _quote_checks(storyboard: Storyboard, exhibits: Sequence[Exhibit], quality: Quality) -> list[str]:
+def _cards(storyboard: Storyboard, exhibit: Exhibit, quality: Quality, cache: Path | None) -> list[CardFacts]:
+    """``_measure``, remembered in ``cache`` by everything that changes a card: building the
+    cards takes about half a second a quote, and the next run has the same quotes."""
+    if cache is None:
+        return _measure(storyboard, exhibit, quality)
+    fonts = {role: [str(f.file) for style in (("NORMAL", "NORMAL"), ("BOLD", "NORMAL"), ("NORMAL", "ITALIC"))
+                    for f in faces(getattr(storyboard.theme.fonts, role), *style)] for role in ("body", "heading")}
+    key = hashlib.sha256(json.dumps({
+        "code": code_fingerprint(storyboard), "scene": exhibit.scene, "title": exhibit.title,
+        "quotes": [(q.text, q.section, q.page) for q in exhibit.quotes], "meta": dataclasses.asdict(storyboard.meta),
+        "theme": dataclasses.asdict(storyboard.theme), "frame": (quality.width, quality.height), "fonts": fonts,
+    }, sort_keys=True, default=str).encode()).hexdigest()
+    path = cache / f"{key}.json"
+    if path.exists():
+        return [CardFacts(**{k: tuple(map(tuple, v)) if k == "texts" else tuple(v) if k == "lines" else v
+                             for k, v in d.items()}) for d in json.loads(path.read_text(encoding="utf-8"))]
+    facts = _measure(storyboard, exhibit, quality)
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(json.dumps([dataclasses.asdict(f) for f in facts]), encoding="utf-8")
+    tmp.replace(path)
+    return facts
+
+
+def _quote_checks(storyboard: Storyboard, exhibits: Sequence[Exhibit], quality: Quality,
+                  cache: Path | None) -> list[str]:
     problems = []
     for exhibit in exhibits:
         if not exhibit.quotes:
             continue
         i = storyboard.exhibits.index(exhibit)
-        with _measuring(storyboard, exhibit, quality) as scene:
-            heading = scene.heading(exhibit.title)
-            room_height = heading.get_bottom()[1] - HEADING_GAP + scene.safe_height / 2
-            for j, quote in enumerate(exhibit.quotes):
-                path = f"exhibits[{i}].quotes[{j}].text"
-                card = scene.quote_card(quote, size=QUOTE_SIZE)
-                found = [_glyph_problem(path, t.original_text, t.font, storyboard.theme, t.weight, t.slant)
-                         for t in card.get_family() if isinstance(t, Text)]
-                found.append(_fit_problem(path, quote.text, card, room_height, scene.safe_width))
-                problems += [f"{quote.location}: {p}" for p in found if p]
+        for j, (quote, card) in enumerate(zip(exhibit.quotes, _cards(storyboard, exhibit, quality, cache), strict=True)):
+            path = f"exhibits[{i}].quotes[{j}].text"
+            found = [_glyph_problem(path, text, font, storyboard.theme, weight, slant)
+                     for text, font, weight, slant in card.texts]
+            found.append(_fit_problem(path, quote.text, card))
+            problems += [f"{quote.location}: {p}" for p in found if p]
     return problems
 
 
-def quote_problems(storyboard: Storyboard, exhibits: Sequence[Exhibit], quality: Quality) -> list[str]:
+def quote_problems(storyboard: Storyboard, exhibits: Sequence[Exhibit], quality: Quality,
+                   cache: Path | None = None) -> list[str]:
     """Missing glyphs in the quote cards as drawn, and quotes too long for the frame."""
-    return font_problems(storyboard) or _quote_checks(storyboard, exhibits, quality)
+    return font_problems(storyboard) or _quote_checks(storyboard, exhibits, quality, cache)
 
 
-def _fit_problem(path: str, text: str, card: VGroup, room_height: float, room_width: float) -> str | None:
-    if card.height <= room_height + 1e-6 and card.width <= room_width + 1e-6:
+def _fit_problem(path: str, text: str, card: CardFacts) -> str | None:
+    if card.height <= card.room_height + 1e-6 and card.width <= card.room_width + 1e-6:
         return None
-    if card.width > room_width + 1e-6:  # lines are wrapped to fit, so only a word can be this wide
+    if card.width > card.room_width + 1e-6:  # lines are wrapped to fit, so only a word can be this wide
         return (f"{path}: a word of the quote is too wide for the frame ({card.width:.2f} of "
-                f"{room_width:.2f} units) even at the smallest text size; break it or cut it")
-    body = card[0]  # quote_card: the quote's wrapped lines, then the citation
-    lines = body.original_text.split("\n")
+                f"{card.room_width:.2f} units) even at the smallest text size; break it or cut it")
     # Lines that fit, from the measured line pitch; what they hold is what the quote may keep.
-    pitch = body.height / len(lines)
-    fit = max(0, math.floor((room_height - (card.height - body.height)) / pitch))
-    keep = max(0, sum(len(line) + 1 for line in lines[:fit]) - 2)  # the spaces between lines, less “
+    pitch = card.body_height / len(card.lines)
+    fit = max(0, math.floor((card.room_height - (card.height - card.body_height)) / pitch))
+    keep = max(0, sum(len(line) + 1 for line in card.lines[:fit]) - 2)  # the spaces between lines, less “
     cut = len(text) - keep
     return (f"{path}: too long for the frame even at the smallest text size ({SIZES[QUOTE_SIZE]} pt): "
-            f"its {len(lines)} lines and citation need {card.height:.2f} units, {room_height:.2f} are free "
-            f"under the heading; cut about {cut} of its {len(text)} characters (mark an omission with …) "
-            "or split it into two quotes")
+            f"its {len(card.lines)} lines and citation need {card.height:.2f} units, {card.room_height:.2f} "
+            f"are free under the heading; cut about {cut} of its {len(text)} characters (mark an omission "
+            "with …) or split it into two quotes")
 
 
-def screen_problems(storyboard: Storyboard, exhibits: Sequence[Exhibit], quality: Quality) -> list[str]:
-    """Everything ``render`` refuses about on-screen text, found before narration."""
+def screen_problems(storyboard: Storyboard, exhibits: Sequence[Exhibit], quality: Quality,
+                    cache: Path | None = None) -> list[str]:
+    """Everything ``render`` refuses about on-screen text, found before narration; quote cards'
+    measurements are kept in ``cache`` (a folder) for the next run."""
     return font_problems(storyboard) or (_text_glyphs(storyboard, exhibits)
-                                         + _quote_checks(storyboard, exhibits, quality))
+                                         + _quote_checks(storyboard, exhibits, quality, cache))
