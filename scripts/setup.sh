@@ -20,7 +20,7 @@ DEB_PACKAGES=(
   build-essential pkg-config libcairo2-dev libpango1.0-dev
   texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm
   ffmpeg sox espeak-ng festival festvox-us-slt-hts
-  fonts-noto-core fonts-dejavu-core
+  fonts-noto-core fonts-dejavu-core fontconfig
   python3-venv python3-dev
 )
 if [ "$WITH_TEST" = 1 ]; then
