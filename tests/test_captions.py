@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from conftest import DEFAULT, MINI, run_cli
 from explainer_anim.captions import LINE_CHARS, beat_chunks, build_cues, spoken_anchors, to_srt, to_vtt, write_captions
-from explainer_anim.media import burn_captions_args, run_ffmpeg
+from explainer_anim.media import burn_captions_args, run_ffmpeg, video_encode_args
 from explainer_anim.narration import BeatAudio
 from explainer_anim.outputs import OutputLayout
 from explainer_anim.pipeline import RenderRequest, RenderResult, Run, narrate_stage, start
@@ -173,6 +173,19 @@ def test_files_are_utf8_without_bom_and_vtt_escapes_markup(tmp_path: Path) -> No
     assert vtt.startswith("WEBVTT\n\n") and "&amp;" in vtt and "&lt;" in vtt and "<" not in vtt.replace("-->", "")
     assert "Naïve models —" in (tmp_path / "a.srt").read_text(encoding="utf-8")
     assert [html.unescape(c.text) for c in webvtt.read(str(tmp_path / "a.vtt"))] == [c.text for c in cues]
+
+
+def test_burn_in_arguments_are_pinned() -> None:
+    args = burn_captions_args(Path("in.mp4"), Path("/x/it's: a, [b].srt"), Path("o.mp4"), QUALITIES["hd"],
+                              "Noto Serif", "#1B1B1B", "#F4F1EA")
+    assert args[:13] == ["ffmpeg", "-y", "-nostdin", "-v", "error", "-i", "in.mp4", "-map", "0:v:0", "-map", "0:a:0",
+                         "-sn", "-vf"]
+    # two levels of escaping: the option parser's (\\ ' :) then the graph parser's (\\ ' [ ] , ;)
+    assert args[13] == ("subtitles=filename=/x/it\\\\\\'s\\\\: a\\, \\[b\\].srt:charenc=UTF-8:force_style="
+                        "FontName=Noto Serif\\,FontSize=16\\,PrimaryColour=&H001B1B1B\\,BorderStyle=3\\,"
+                        "OutlineColour=&H30EAF1F4\\,Outline=2\\,Shadow=0\\,MarginV=12")
+    assert args[14:] == [*video_encode_args(QUALITIES["hd"]), "-c:a", "copy", "-map_metadata", "0",
+                         "-movflags", "+faststart", "o.mp4"]
 
 
 def test_burning_reads_captions_from_any_path(tmp_path: Path) -> None:

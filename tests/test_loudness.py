@@ -17,7 +17,7 @@ from conftest import MINI, run_cli
 from explainer_anim.audio import FADE_SECONDS, place, read_wav, write_wav
 from explainer_anim.errors import UserError
 from explainer_anim.loudness import encode_to_target, limit, measure, normalize, true_peak_dbtp
-from explainer_anim.media import run_ffmpeg
+from explainer_anim.media import decode_audio_args, run_ffmpeg
 from explainer_anim.narration import BeatAudio
 from explainer_anim.pipeline import narration_track
 from explainer_anim.quality import SAMPLE_RATE
@@ -122,6 +122,11 @@ def test_narration_track_places_each_beat_on_its_exact_sample(fps: int) -> None:
             assert track[first] == 0.0 and track[first + 1] > 0.0, (e.id, b.index)
             assert track[first + b.speech_samples // 2] == 1.0
             assert track[first + b.speech_samples] == 0.0 and track[first + b.speech_samples - 2] > 0.0
+
+
+def test_decoding_for_measurement_keeps_the_streams_own_rate_and_floats() -> None:
+    assert decode_audio_args(Path("a.mp4"), Path("a.wav")) == [
+        "ffmpeg", "-y", "-nostdin", "-v", "error", "-i", "a.mp4", "-map", "0:a:0", "-c:a", "pcm_f32le", "a.wav"]
 
 
 def test_an_encoded_file_that_misses_the_target_is_an_error(tmp_path: Path) -> None:
