@@ -38,8 +38,8 @@ def decode_audio(path: Path) -> np.ndarray:
 def test_master_streams_and_durations(rendered: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     folder, _ = rendered
     info = probe(folder / "mini-test.mp4", count_frames=True)
-    (video,), (audio,) = info.of("video"), info.of("audio")
-    assert len(info.streams) == 2
+    (video,), (audio,), (subs,) = info.of("video"), info.of("audio"), info.of("subtitle")
+    assert len(info.streams) == 3 and subs.codec == "mov_text"  # exactly one video and one audio stream
     assert (video.codec, video.pix_fmt, video.width, video.height, video.fps) == ("h264", "yuv420p", 854, 480, 15)
     assert (audio.codec, audio.sample_rate) == ("aac", SAMPLE_RATE)
     assert abs(video.duration - audio.duration) <= 1 / FPS
