@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import inspect
 import json
 import logging
 import math
@@ -19,11 +20,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import manim
 from manim import Text, tempconfig
 
+from . import citation, layout
 from .errors import Location
 from .glyphs import FontNotInstalled, describe, faces, missing_glyphs
-from .project import code_fingerprint
 from .quality import Quality
 from .render import manim_settings
 from .scene import SIZES, ExhibitPlan, scene_class
@@ -118,6 +120,18 @@ def _measure(storyboard: Storyboard, exhibit: Exhibit, quality: Quality) -> list
     return facts
 
 
+def _card_code(storyboard: Storyboard, exhibit: Exhibit) -> str:
+    """A hash of the code a card's measure depends on: the scene's own classes (which may
+    override the text helpers), the citation, the safe margin, this module and Manim's version.
+    Narrower than the clip cache's fingerprint, so that an unrelated edit does not re-measure."""
+    cls = scene_class(storyboard, exhibit)
+    ours = {inspect.getfile(c) for c in cls.__mro__ if c.__module__.startswith(("explainer_anim", "explainer_content_"))}
+    h = hashlib.sha256(manim.__version__.encode())
+    for file in sorted(ours | {citation.__file__, layout.__file__, __file__}):
+        h.update(Path(file).read_bytes())
+    return h.hexdigest()
+
+
 def _cards(storyboard: Storyboard, exhibit: Exhibit, quality: Quality, cache: Path | None) -> list[CardFacts]:
     """``_measure``, remembered in ``cache`` by everything that changes a card: building the
     cards takes about half a second a quote, and the next run has the same quotes."""
@@ -126,7 +140,7 @@ def _cards(storyboard: Storyboard, exhibit: Exhibit, quality: Quality, cache: Pa
     fonts = {role: [str(f.file) for style in (("NORMAL", "NORMAL"), ("BOLD", "NORMAL"), ("NORMAL", "ITALIC"))
                     for f in faces(getattr(storyboard.theme.fonts, role), *style)] for role in ("body", "heading")}
     key = hashlib.sha256(json.dumps({
-        "code": code_fingerprint(storyboard), "scene": exhibit.scene, "title": exhibit.title,
+        "code": _card_code(storyboard, exhibit), "scene": exhibit.scene, "title": exhibit.title,
         "quotes": [(q.text, q.section, q.page) for q in exhibit.quotes], "meta": dataclasses.asdict(storyboard.meta),
         "theme": dataclasses.asdict(storyboard.theme), "frame": (quality.width, quality.height), "fonts": fonts,
     }, sort_keys=True, default=str).encode()).hexdigest()
