@@ -4,8 +4,9 @@ WebM with its own narration, a silent loop for inline autoplay, its poster and W
 ``index.html``. Every path in it is relative, so the folder works wherever it is copied.
 
 ``render ID...`` rebuilds only those clips' files and manifest entries and keeps the others.
-The kit is staged and published as a whole after the master, so a failed transcode leaves the
-master and the previous kit as they were.
+The kit is built after the master is published, in a staging folder, and moved into place only
+when every file of it is built: a failed transcode leaves the master and the previous kit as
+they were.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ MANIFEST_VERSION = 1
 WEBM_TYPE = 'video/webm; codecs="vp9, opus"'
 AVC_PROFILES = {"Baseline": 0x42, "Constrained Baseline": 0x42, "Main": 0x4D, "High": 0x64}
 AAC_LC = "mp4a.40.2"
+ROLES = ("mp4", "webm", "loop", "poster", "captions", "embed")  # the files of one clip
 
 
 @dataclass(frozen=True)
@@ -62,9 +64,6 @@ def avc_codec(video: Stream) -> str:
     if profile is None or not video.level:
         raise UserError(f"cannot name the H.264 codec for the web: profile {video.profile}, level {video.level}")
     return f"avc1.{profile:02x}00{video.level:02x}"
-
-
-ROLES = ("mp4", "webm", "loop", "poster", "captions", "embed")
 
 
 def quote_records(run: Run, exhibit: Exhibit) -> list[dict[str, Any]]:
