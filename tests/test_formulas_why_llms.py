@@ -688,7 +688,7 @@ def test_arbitrary_facts_summary_matches_the_simulation():
     sim = F.simulate_arbitrary_facts(**kw)
     s = F.arbitrary_facts_summary(**kw, max_count=4)
     hist = dict(sim.count_histogram)
-    assert s.counts == tuple(hist.get(k, 0) for k in (1, 2, 3, 4))
+    assert s.ks == (1, 2, 3, 4) and s.counts == tuple(hist.get(k, 0) for k in s.ks)
     assert s.counts[0] == s.n_singletons == sim.n_singletons
     assert s.unseen + sum(s.counts) + s.more == s.n_prompts
     assert (s.sr, s.err, s.missing_mass, s.lower_bound, s.upper_bound) == (

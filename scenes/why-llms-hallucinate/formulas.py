@@ -1042,7 +1042,7 @@ def theorem2_bounds_over_n(
 class ArbitraryFactsSummary:
     """What a screen shows of :func:`simulate_arbitrary_facts`: counts, sr, err and the bounds.
 
-    ``counts[k - 1]`` is the number of prompts answered exactly k times, k = 1..len(counts);
+    ``counts[i]`` is the number of prompts answered exactly ``ks[i]`` times, ks = 1..max_count;
     ``more`` those answered more often, ``unseen`` those never answered (IDK samples ignored).
     """
 
@@ -1051,6 +1051,7 @@ class ArbitraryFactsSummary:
     n_responses: int
     alpha: float
     seed: int
+    ks: tuple[int, ...]
     counts: tuple[int, ...]
     more: int
     unseen: int
@@ -1084,6 +1085,7 @@ def arbitrary_facts_summary(
         n_responses=sim.n_responses,
         alpha=sim.alpha,
         seed=sim.seed,
+        ks=tuple(range(1, max_count + 1)),
         counts=tuple(hist.get(k, 0) for k in range(1, max_count + 1)),
         more=sum(m for k, m in hist.items() if k > max_count),
         unseen=hist.get(0, 0),
