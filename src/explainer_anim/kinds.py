@@ -30,6 +30,18 @@ from .storyboard import Exhibit
 GAP = 0.35  # scene units between the heading, the body and the quote reserved under it
 
 
+def centred(scene: ExplainerScene, s: str, size: str, **kwargs: Any) -> VGroup:
+    """``s`` wrapped (to ``width``, default the safe width), each line centred: a wrapped Text
+    aligns its lines left."""
+    whole = scene.wrapped(s, size=size, **kwargs)
+    lines = whole.original_text.split("\n")
+    if len(lines) == 1:
+        return VGroup(whole)
+    kwargs.pop("width", None)
+    pitch = SIZES[size] * LINE_HEIGHT_PER_POINT
+    return VGroup(*(scene.text(line, size=size, **kwargs) for line in lines)).arrange(DOWN, buff=0.3 * pitch)
+
+
 @register_scene
 class TitleCard(ExplainerScene):
     """The explainer's title, its authors and the paper's reference."""
@@ -38,25 +50,17 @@ class TitleCard(ExplainerScene):
 
     def build(self) -> None:
         meta = self.plan.meta
-        title = self.centred(meta.title, size="title", font=self.theme.fonts.heading, weight="BOLD")
+        title = centred(self, meta.title, size="title", font=self.theme.fonts.heading, weight="BOLD")
         # a name never breaks across lines: the spaces inside names are not break points
-        authors = self.centred(", ".join(a.replace(" ", "\u00a0") for a in meta.authors), size="body")
+        authors = centred(self, ", ".join(a.replace(" ", "\u00a0") for a in meta.authors), size="body")
         ref = self.text(f"arXiv:{meta.paper.arxiv}" + (f" · {meta.paper.year}" if meta.paper.year else ""),
                         size="small", color=self.theme.muted)
         parts = [title, authors, ref]
         if self.param("subtitle"):
-            parts.insert(1, self.centred(self.param("subtitle"), size="heading", color=self.theme.accent))
+            parts.insert(1, centred(self, self.param("subtitle"), size="heading", color=self.theme.accent))
         self.card = VGroup(*parts).arrange(DOWN, buff=0.45).move_to(0.3 * UP)
         self.card_parts = parts
 
-    def centred(self, s: str, size: str, **kwargs: Any) -> VGroup:
-        """``s`` wrapped to the safe width, each line centred (a wrapped Text aligns them left)."""
-        whole = self.wrapped(s, size=size, **kwargs)
-        lines = whole.original_text.split("\n")
-        if len(lines) == 1:
-            return VGroup(whole)
-        pitch = SIZES[size] * LINE_HEIGHT_PER_POINT
-        return VGroup(*(self.text(line, size=size, **kwargs) for line in lines)).arrange(DOWN, buff=0.3 * pitch)
 
     def step_title(self) -> Step:
         return Step((Write(self.card_parts[0]),), seconds=1.5)
@@ -177,6 +181,13 @@ def _specs(v: Any, at: str = "") -> dict[str, ValueSpec]:
     if not isinstance(v, dict):
         raise ParamError("must be a mapping of names to value specs", at)
     return {_identifier(name, f"{at}.{name}"): _spec(spec, f"{at}.{name}") for name, spec in v.items()}
+
+
+def _spec_text(spec: ValueSpec, value: Any, at: str) -> str:
+    try:
+        return spec.text(value)
+    except ParamError as exc:
+        raise ParamError(exc.message, at + exc.at) from None
 
 
 def _cell(v: Any, at: str) -> ValueSpec | str:
@@ -313,10 +324,22 @@ class GenericKind(ExplainerScene):
         m.scale(factor)
         return m.move_to([0, (self.area_top + self.area_bottom) / 2, 0])
 
+    def on_screen(self, m: Mobject) -> bool:
+        # not ``m in self.mobjects``: animating a part of a group splits the group on screen
+        return m in self.get_mobject_family_members()
+
     def reveal(self, *mobjects: Mobject) -> list[Animation]:
         """Fade in whichever of ``mobjects`` is not on screen yet (a step that needs an earlier
         step's content brings it along)."""
-        return [FadeIn(m) for m in mobjects if m not in self.mobjects]
+        return [FadeIn(m) for m in mobjects if not self.on_screen(m)]
+
+    def emphasise(self, m: Mobject, change: Callable[[Mobject], Any]) -> list[Animation]:
+        """Apply ``change`` (a colour, say) to ``m``: animated if ``m`` is on screen, at once if
+        it is about to fade in (two animations of one mobject in one play undo each other)."""
+        if self.on_screen(m):
+            return [change(m.animate)]
+        change(m)
+        return []
 
     def step_quote(self) -> list:
         quote = self.next_quote()
@@ -403,6 +426,12 @@ def _nice_step(span: float, ticks: int = 5) -> float:
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
 
+def _ticks(lo: float, hi: float, step: float) -> list[float]:
+    """The multiples of ``step`` in [lo, hi], rounded so that none reads 5.55e-17 or -0."""
+    first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+    return [round(k * step, 10) + 0.0 for k in range(first, last + 1)]
+
+
 @register_scene
 class FunctionPlot(GenericKind):
     """A registered formula (or an expression) plotted against one of its arguments, with
@@ -430,12 +459,12 @@ class FunctionPlot(GenericKind):
             if not lo <= p <= hi:
                 raise ParamError(f"{x} = {p:g} is outside range [{lo:g}, {hi:g}]", f".points[{i}]")
             y = cls._y(spec, x, p, f".points[{i}]")
-            spec.text(y)
+            _spec_text(spec, y, ".function")
             if y_range and not y_range[0] <= y <= y_range[1]:
                 raise ParamError(f"its value {y:g} is outside y_range [{y_range[0]:g}, {y_range[1]:g}]",
                                  f".points[{i}]")
-        if y_range is None and max(ys) == min(ys):
-            raise ParamError("the curve is flat; give y_range", ".y_range")
+        if y_range is None and min(0.0, *ys) == max(0.0, *ys):
+            raise ParamError("the curve is 0 everywhere; give y_range", ".y_range")
         for i, h in enumerate(params["highlight"]):
             if h not in params["points"]:
                 raise ParamError(f"{h:g} is not one of points", f".highlight[{i}]")
@@ -467,29 +496,41 @@ class FunctionPlot(GenericKind):
         axes = Axes(x_range=[lo, hi, x_step], y_range=[y0, y1, y_step], x_length=self.safe_width * 0.72,
                     y_length=max(1.5, height - 0.5), tips=False,
                     axis_config={"color": self.theme.ink, "stroke_width": 2, "include_ticks": True})
-        ticks = VGroup()
-        for v in np.arange(math.ceil(lo / x_step - 1e-9) * x_step, hi + 1e-9, x_step):
-            ticks.add(self.text(f"{v:g}", size="small", color=self.theme.muted)
-                      .next_to(axes.c2p(v, y0), DOWN, buff=0.15))
-        for v in np.arange(y0, y1 + 1e-9, y_step):
-            ticks.add(self.text(f"{v:g}", size="small", color=self.theme.muted)
-                      .next_to(axes.c2p(lo, v), LEFT, buff=0.25))
+        # Manim's axes cross at 0 when 0 is in range: labels go along the axis lines, wherever they are
+        ox, oy = min(max(0.0, lo), hi), min(max(0.0, y0), y1)
+        x_ticks, y_ticks = VGroup(), VGroup()
+        for v in _ticks(lo, hi, x_step):
+            x_ticks.add(self.text(f"{v:g}", size="small", color=self.theme.muted)
+                        .next_to(axes.c2p(v, oy), DOWN, buff=0.15))
+        for v in _ticks(y0, y1, y_step):
+            if v == 0 and ox > lo:
+                continue  # the x axis's 0 already stands at the crossing
+            y_ticks.add(self.text(f"{v:g}", size="small", color=self.theme.muted)
+                        .next_to(axes.c2p(ox, v), LEFT, buff=0.25))
         labels = VGroup()
         if self.param("x_label"):
-            labels.add(self.text(self.param("x_label"), size="small").next_to(ticks, DOWN, buff=0.2)
-                       .set_x(axes.get_center()[0]))
+            labels.add(self.text(self.param("x_label"), size="small")
+                       .next_to(VGroup(axes, x_ticks), DOWN, buff=0.2).set_x(axes.get_center()[0]))
         if self.param("y_label"):
-            labels.add(self.text(self.param("y_label"), size="small")
-                       .next_to(axes.c2p(lo, y1), UP, buff=0.25).align_to(ticks, LEFT))
-        self.axes = VGroup(axes, ticks, labels)
-        inside = [(a, b) for a, b in zip(xs, ys) if y0 - 1e-9 <= b <= y1 + 1e-9]
-        self.curve = VMobject(stroke_color=self.theme.ink, stroke_width=4)
-        self.curve.set_points_as_corners([axes.c2p(a, b) for a, b in inside])
+            label = self.text(self.param("y_label"), size="small").next_to(axes.c2p(ox, y1), UP, buff=0.25)
+            label.shift(UP * max(0.0, y_ticks.get_top()[1] + 0.25 - label.get_bottom()[1]))  # clear of the top tick
+            labels.add(label.align_to(y_ticks, LEFT) if ox == lo else label)
+        self.axes = VGroup(axes, x_ticks, y_ticks, labels)
+        # the curve is drawn only inside y_range: one piece per stretch that stays inside
+        self.curve = VGroup()
+        piece: list[np.ndarray] = []
+        for a, b in [*zip(xs, ys), (None, None)]:
+            if a is not None and y0 - 1e-9 <= b <= y1 + 1e-9:
+                piece.append(axes.c2p(a, b))
+                continue
+            if len(piece) > 1:
+                self.curve.add(VMobject(stroke_color=self.theme.ink, stroke_width=4).set_points_as_corners(piece))
+            piece = []
         self.marks: dict[float, VGroup] = {}
         for p, computed in points:
             y = float(computed.value)
             dot = Dot(axes.c2p(p, y), radius=0.08, color=self.theme.accent)
-            drop = DashedLine(axes.c2p(p, y0), axes.c2p(p, y), color=self.theme.muted, stroke_width=2)
+            drop = DashedLine(axes.c2p(p, oy), axes.c2p(p, y), color=self.theme.muted, stroke_width=2)
             rising = float(np.interp(min(hi, p + (hi - lo) / 50), xs, ys)) >= y
             label = self.text(f"{x} = {p:g}: {computed.show(spec.format)}", size="small", color=self.theme.accent)
             label.next_to(dot, UL if rising else UR, buff=0.12)
@@ -500,12 +541,15 @@ class FunctionPlot(GenericKind):
         return Step((*self.reveal(self.axes), Create(self.curve)), seconds=1.5)
 
     def step_points(self) -> Step:
-        return Step((*self.reveal(self.axes, self.curve), *(FadeIn(m) for m in self.marks.values())), seconds=1.2)
+        return Step(tuple(self.reveal(self.axes, self.curve, *self.marks.values())), seconds=1.2)
 
     def step_highlight(self) -> list:
         chosen = self.param("highlight") or list(self.marks)
+        # marks that fade in now are emphasis enough; those on screen are pulsed, dot and label
+        # one by one (animating a slice, a new group, would pull them out of their mark)
+        parts = [m for p in chosen if self.on_screen(self.marks[p]) for m in self.marks[p].submobjects[1:]]
         return [*self.reveal(self.axes, self.curve, *self.marks.values()),
-                *(Indicate(self.marks[p][1:], color=self.theme.accent, scale_factor=1.15) for p in chosen)]
+                *(Indicate(m, color=self.theme.accent, scale_factor=1.15) for m in parts)]
 
 
 # ----- bar chart -----------------------------------------------------------------------------
@@ -574,30 +618,30 @@ class BarChart(GenericKind):
                              stroke_width=0).move_to([x, (h / 2 if v >= 0 else -h / 2), 0])
             shown = self.text(text + self.param("unit"), size="small")
             shown.next_to(rect, UP if v >= 0 else DOWN, buff=0.12)
-            name = self.wrapped(label, size="small", width=slot * 0.95, color=self.theme.muted)
+            name = centred(self, label, size="small", width=slot * 0.95, color=self.theme.muted)
             # the category label sits across the baseline from its bar, so bars below zero keep it clear
             name.next_to(self.baseline, DOWN if v >= 0 else UP, buff=0.15).set_x(x)
             rect.grow_edge = DOWN if v >= 0 else UP
             self.bars[label] = VGroup(rect, shown, name)
         chart = VGroup(self.baseline, *self.bars.values())
+        self.extras: list[Mobject] = []  # what the chart shows besides its bars
         if self.param("y_label"):
-            self.y_label = self.text(self.param("y_label"), size="small")
-            self.y_label.next_to(chart, UP, buff=0.3).align_to(chart, LEFT)
-            chart.add(self.y_label)
-        return chart
+            y_label = self.text(self.param("y_label"), size="small")
+            self.extras.append(y_label.next_to(chart, UP, buff=0.3).align_to(chart, LEFT))
+        return chart.add(*self.extras)
 
     def step_show(self) -> Step:
         grow = [GrowFromEdge(b[0], b[0].grow_edge) for b in self.bars.values()]
         rest = [FadeIn(VGroup(b[1], b[2])) for b in self.bars.values()]
-        extra = [FadeIn(self.y_label)] if self.param("y_label") else []
-        return Step((Create(self.baseline), *grow, *rest, *extra), seconds=1.5)
+        return Step((Create(self.baseline), *grow, *rest, *(FadeIn(m) for m in self.extras)), seconds=1.5)
 
     def step_highlight(self) -> list:
-        anims = self.reveal(self.baseline, *self.bars.values())
+        anims: list[Animation] = []
         for label in self.param("highlight"):
             rect, shown, _ = self.bars[label]
-            anims += [rect.animate.set_fill(self.theme.accent), shown.animate.set_color(self.theme.accent)]
-        return anims
+            anims += self.emphasise(rect, lambda m: m.set_fill(self.theme.accent))
+            anims += self.emphasise(shown, lambda m: m.set_color(self.theme.accent))
+        return [*self.reveal(self.baseline, *self.extras, *self.bars.values()), *anims]
 
 
 # ----- table ---------------------------------------------------------------------------------
@@ -647,10 +691,6 @@ class TableCard(GenericKind):
                                  f"{len(rows)} rows of {len(rows[0])} cells, counted from 0", f".highlight[{i}]")
         if params["align"] and len(params["align"]) != len(rows[0]):
             raise ParamError(f"has {len(params['align'])} letters for {len(rows[0])} columns", ".align")
-        for r, row in enumerate(rows):
-            for c, cell in enumerate(row):
-                if isinstance(cell, ValueSpec):
-                    cell.text(cell.call())
 
     def build_body(self) -> None:
         texts: list[list[str]] = []
@@ -682,7 +722,6 @@ class TableCard(GenericKind):
                 else self.rows[0].get_bottom()[1] - 0.1
             self.rule = Line([self.grid.get_left()[0], y, 0], [self.grid.get_right()[0], y, 0],
                              color=self.theme.muted, stroke_width=1.5)
-        self.n_cols = n
         self.next_row = 0
 
     def _rows_until(self, last: int) -> list[Animation]:
@@ -705,11 +744,11 @@ class TableCard(GenericKind):
         return self._rows_until(max(self.next_row, 1 if self.param("header") else 0))
 
     def step_highlight(self) -> list:
-        anims = self._rows_until(len(self.rows) - 1)
+        anims: list[Animation] = []
         for ref in _cell_refs(self.param("highlight")):
             target = self.rows[ref] if isinstance(ref, int) else self.rows[ref[0]][ref[1]]
-            anims += [target.animate.set_color(self.theme.accent)]
-        return anims
+            anims += self.emphasise(target, lambda m: m.set_color(self.theme.accent))
+        return [*self._rows_until(len(self.rows) - 1), *anims]
 
 
 # ----- side-by-side comparison ---------------------------------------------------------------
@@ -770,7 +809,7 @@ class Comparison(GenericKind):
         return [FadeIn(self.sides["left"], shift=0.2 * RIGHT)]
 
     def step_right(self) -> list:
-        return [*self.reveal(self.sides["left"]), Create(self.divider), FadeIn(self.sides["right"], shift=0.2 * LEFT)]
+        return [*self.reveal(self.sides["left"], self.divider), FadeIn(self.sides["right"], shift=0.2 * LEFT)]
 
     def step_show(self) -> Step:
         return Step((*self.reveal(self.sides["left"], self.divider, self.sides["right"]),), seconds=1.2)
@@ -778,8 +817,8 @@ class Comparison(GenericKind):
     def step_highlight(self) -> list:
         side = self.sides[self.param("highlight")]
         box = SurroundingRectangle(side, color=self.theme.accent, buff=0.2, corner_radius=0.08)
-        return [*self.reveal(self.sides["left"], self.divider, self.sides["right"]),
-                Create(box), side[0].animate.set_color(self.theme.accent)]
+        title = self.emphasise(side[0], lambda m: m.set_color(self.theme.accent))
+        return [*self.reveal(self.sides["left"], self.divider, self.sides["right"]), Create(box), *title]
 
     def step_verdict(self) -> list:
         return [*self.reveal(self.sides["left"], self.divider, self.sides["right"]),
