@@ -10,10 +10,12 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .audio import write_wav
 from .lexicon import misreadings
+from .loudness import normalize
 from .media import audio_only_args, run_ffmpeg
 from .outputs import OutputLayout, staging
-from .pipeline import RenderRequest, RenderResult, Run, encode_narration, narrate_stage, narration_track
+from .pipeline import RenderRequest, RenderResult, Run, narrate_stage, narration_track
 from .progress import Progress
 from .project import open_storyboard
 from .quality import SAMPLE_RATE
@@ -82,14 +84,12 @@ def draft(request: RenderRequest, progress: Progress | None = None) -> DraftResu
     rows = timing_rows(run)
     folder = run.layout.folder
     with staging(folder) as stage:
-        preview = stage.path_for(folder / PREVIEW)
-
-        def encode(wav: Path) -> Path:
-            run_ffmpeg(audio_only_args(wav, preview, run.metadata()), "encode the narration preview")
-            return preview
-
         track = narration_track(run.audio, run.timings, run.quality.fps, run.exhibits)
-        encode_narration(run, track, stage.dir / "narration.wav", encode, PREVIEW)
+        # One normalization and one encode: a draft to listen to need not be re-measured after
+        # encoding as the published master is (that loop is most of a render's audio time).
+        wav = stage.dir / "narration.wav"
+        write_wav(wav, normalize(track, run.storyboard.audio.loudness, run.storyboard.audio.true_peak))
+        run_ffmpeg(audio_only_args(wav, stage.path_for(folder / PREVIEW), run.metadata()), "encode the narration preview")
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(_COLUMNS)
