@@ -8,6 +8,8 @@ Tests that use the paper read it from ``../shared/sources/`` and skip, saying wh
 
 from __future__ import annotations
 
+import re
+
 import functools
 import hashlib
 import http.server
@@ -47,7 +49,7 @@ def need_paper() -> Path:
 def storyboard(folder: Path, *swaps: tuple[str, str], filename: str = PAPER_NAME, sha: str | None = None,
                url: str = "http://127.0.0.1:9/paper.txt") -> Path:
     """A copy of the mini storyboard naming a source, with ``swaps`` applied to its text."""
-    text = MINI.read_text(encoding="utf-8")
+    text = re.sub(r"  source:\n(?:    .*\n)+", "", MINI.read_text(encoding="utf-8"), count=1)
     block = (f"  source:\n    title: The paper\n    url: {url}\n    filename: {filename}\n"
              + (f"    sha256: {sha}\n" if sha else ""))
     text = text.replace("  license: CC BY 4.0\n", block + "  license: CC BY 4.0\n", 1)
