@@ -57,8 +57,9 @@ class PaperScene(ExplainerScene):
         return VGroup(*lines).arrange(DOWN, buff=buff)
 
     def quote_at_top(self, quote: Quote, size: str = "small", width: float | None = None) -> VGroup:
+        """A quote under the heading, aligned with it."""
         card = self.quote_card(quote, size=size, width=width)
-        return card.to_edge(UP, buff=config.frame_height / 2 - CONTENT_TOP).to_edge(LEFT, buff=1.0)
+        return card.to_edge(UP, buff=config.frame_height / 2 - CONTENT_TOP).align_to(self.head, LEFT)
 
     def plain_axes(self, x_range: list[float], y_range: list[float], x_length: float, y_length: float,
                    x_ticks: bool = True) -> Axes:
@@ -182,7 +183,7 @@ class DissertationTitles(PaperScene):
 
     def step_excerpts(self) -> Step:
         rows = VGroup()
-        label_width, mark_width = 2.9, 0.7
+        label_width, mark_width = 2.6, 0.6
         for model, quote in zip(self.param("models"), self.excerpts):
             label = self.wrapped(model, size="small", width=label_width, font=self.theme.fonts.heading,
                                  weight="BOLD", color=self.theme.muted)
@@ -192,7 +193,7 @@ class DissertationTitles(PaperScene):
             body.move_to((label_width + 0.4) * RIGHT, aligned_edge=UP + LEFT)
             rows.add(VGroup(label, body))
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.28).next_to(self.prompt, DOWN, buff=0.4)
-        rows.to_edge(LEFT, buff=config.frame_width * 0.05)
+        rows.align_to(self.head, LEFT)
         credit = self.text(f"— excerpts from Table 1, {cite(self.plan.meta, self.excerpts[0])}", size="small",
                            color=self.theme.muted)
         credit.next_to(rows, DOWN, buff=0.25).align_to(rows[0][1], LEFT)
@@ -218,7 +219,7 @@ class DissertationTitles(PaperScene):
     def step_caption(self) -> list:
         """Table 1's caption replaces the excerpts' credit line: it cites the same table."""
         cap = self.quote_card(self.caption, size="small")
-        cap.move_to(self.credit, aligned_edge=UP + LEFT)
+        cap.next_to(self.rows, DOWN, buff=0.4).align_to(self.credit, LEFT)
         return [FadeOut(self.credit), FadeIn(cap, shift=0.1 * UP)]
 
 
@@ -226,7 +227,7 @@ class DissertationTitles(PaperScene):
 class LetterCount(PaperScene):
     """§1 and §3.3.2: how many Ds in DEEPSEEK, counted from the string, and the tokens a model sees."""
 
-    PARAMS = {"tokens": ["D", "EEP", "SEE", "K"], "letter": "D"}
+    PARAMS = {"tokens": ["D", "EEP", "SEE", "K"], "letter": "D", "reasoner": "DeepSeek-R1"}
 
     @classmethod
     def check_param(cls, key, value):  # type: ignore[no-untyped-def]
@@ -295,7 +296,10 @@ class LetterCount(PaperScene):
     def step_reasoning(self) -> list:
         tokens_quote, r1 = self.exhibit.quotes[2], self.exhibit.quotes[3]
         q1 = self.quote_at_top(tokens_quote, size="small")
-        q2 = self.quote_card(r1, size="small").to_edge(DOWN, buff=0.5).align_to(self.prompt, LEFT)
+        who = self.text(f"{self.param('reasoner')}, reasoning:", size="small", font=self.theme.fonts.heading,
+                        weight="BOLD", color=self.theme.accent)
+        q2 = VGroup(who, self.quote_card(r1, size="small")).arrange(RIGHT, buff=0.3, aligned_edge=UP)
+        q2.to_edge(DOWN, buff=0.5).align_to(self.head, LEFT)
         return [FadeOut(self.prompt), FadeIn(q1, shift=0.1 * DOWN), FadeIn(q2, shift=0.1 * UP)]
 
 
@@ -349,10 +353,10 @@ class IsItValidFigure(PaperScene):
         return VGroup(head, frame, markers, line, err)
 
     def step_panels(self) -> Step:
-        side, gap = 2.9, 4.25
+        side, gap = 2.8, 4.25
         self.panel_values: list[Any] = []
         n = len(F.FIGURE1_CONCEPTS)
-        panels = VGroup(*(self._panel(c, t, side, ((i - (n - 1) / 2) * gap) * RIGHT + 0.55 * UP)
+        panels = VGroup(*(self._panel(c, t, side, ((i - (n - 1) / 2) * gap) * RIGHT + 0.7 * UP)
                           for i, (c, t) in enumerate(zip(F.FIGURE1_CONCEPTS, self.param("panels")))))
         self.panels = panels
         return Step((FadeOut(self.idea), FadeOut(self.examples), *(FadeIn(p) for p in panels)), seconds=1.5)
@@ -588,7 +592,7 @@ class SingletonRate(PaperScene):
         return _need_quotes(exhibit, 2, "the Einstein remark, then the 20% illustration")
 
     def step_quote(self) -> list:
-        self.top_quote = self.quote_at_top(self.exhibit.quotes[0], size="small")
+        self.top_quote = self.quote_at_top(self.exhibit.quotes[0], size="small", width=self.safe_width)
         return self.fade_in(self.top_quote)
 
     def step_corpus(self) -> Step:
@@ -664,7 +668,7 @@ class SingletonRate(PaperScene):
                      FadeIn(x_label), FadeIn(up_label), FadeIn(lo_label), FadeIn(here), FadeIn(title)), seconds=2.0)
 
     def step_illustration(self) -> list:
-        q = self.quote_at_top(self.exhibit.quotes[1], size="small")
+        q = self.quote_at_top(self.exhibit.quotes[1], size="small", width=self.safe_width)
         return [FadeOut(self.top_quote), FadeIn(q, shift=0.1 * DOWN)]
 
 
@@ -796,9 +800,8 @@ class BinaryGrading(PaperScene):
         n = self.param("n_choices")
         guess = self.compute("score_of_a_guess", F.expected_score, p_correct=1 / n, penalty=0.0)
         idk = self.compute("score_of_idk", F.expected_score, p_correct=1 / n, penalty=0.0, abstain=True)
-        line = self.wrapped(f"One unsure question with {n} choices: a guess expects {guess.show('{:.2f}')} points, "
-                            f"“I don’t know” {idk.show('{:g}')}.", size="body", width=self.safe_width * 0.9,
-                            color=self.theme.accent)
+        line = self.text(f"A guess among {n} choices expects {guess.show('{:.2f}')} points; “I don’t know”, "
+                         f"{idk.show('{:g}')}.", size="body", color=self.theme.accent)
         q = self.quote_at_top(self.exhibit.quotes[1], size="small")
         line.next_to(q, DOWN, buff=0.35).align_to(q, LEFT)
         return Step((FadeOut(self.top), FadeOut(self.setup_lines), FadeIn(q), FadeIn(line)), seconds=1.5)
@@ -945,7 +948,7 @@ class SimpleQARescored(PaperScene):
         for label, attr in (("abstains", "abstention_pct"), ("right", "accuracy_pct"), ("wrong", "error_pct")):
             rows.append([label, *(r.show("{}%", attr) for r in results)])
         self.rows = rows
-        self.grid = self.table(rows, size="small", row_buff=0.1, col_buff=0.9)
+        self.grid = self.table(rows, size="small", row_buff=0.13, col_buff=0.9)
         self.grid.next_to(self.head, DOWN, buff=0.4).set_x(0)
         self.source = self.wrapped(f"({self.param('source')})", size="small", color=self.theme.muted)
         self.source.to_edge(DOWN, buff=0.45).set_x(0)
@@ -958,7 +961,7 @@ class SimpleQARescored(PaperScene):
                 for t in self.param("targets")]
         best = {(len(self.rows) + i, 1 + max(range(len(models)), key=lambda j: r[1 + j].value)) for i, r in enumerate(rows)}
         shown = [[r[0], *(c.show(signed("+.0f")) for c in r[1:])] for r in rows]
-        grid = self.table(self.rows + shown, size="small", row_buff=0.1, col_buff=0.9, highlight=best)
+        grid = self.table(self.rows + shown, size="small", row_buff=0.13, col_buff=0.9, highlight=best)
         grid.move_to(self.grid, aligned_edge=UP)
         # The published rows slide into the wider table; a rule separates them from our re-scoring.
         n_old = len(self.rows) * len(self.rows[0])
@@ -984,8 +987,12 @@ class Takeaways(PaperScene):
 
     @classmethod
     def check_exhibit(cls, exhibit):  # type: ignore[no-untyped-def]
-        if not [p for p in exhibit.params.get("points", []) if p.strip()]:
-            return "params.points needs at least one takeaway"
+        points = exhibit.params.get("points", [])
+        if not points or not all(isinstance(p, str) and p.strip() for p in points):
+            return "params.points needs one or more takeaways, each a non-empty text"
+        steps = sum(b.step == "point" for b in exhibit.beats)
+        if steps > len(points):
+            return f"{steps} beats show a point but params.points has only {len(points)}"
         return _need_quotes(exhibit, 1, "a conclusion of the paper")
 
     def build(self) -> None:
