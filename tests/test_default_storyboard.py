@@ -29,6 +29,7 @@ import pytest
 from conftest import DEFAULT, PAPER_TXT, REPO, run_cli
 from explainer_anim.content import load_content_package
 from explainer_anim.errors import StoryboardError
+from explainer_anim.pipeline import RenderRequest, render
 from explainer_anim.probe import probe
 from explainer_anim.project import open_storyboard
 from explainer_anim.provenance import jsonable
@@ -115,7 +116,7 @@ def _copy_content(tmp_path: Path) -> Path:
     """The content folder under its own name (so it imports as the same package), storyboard
     and code, in ``tmp_path``."""
     folder = tmp_path / CONTENT.name
-    folder.mkdir()
+    folder.mkdir(parents=True)
     for f in CONTENT.iterdir():
         if f.suffix in (".py", ".yaml"):
             shutil.copy(f, folder / f.name)
@@ -155,13 +156,18 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("old, new, field, blamed, words", BAD, ids=[b[2] + ":" + b[4] for b in BAD])
-def test_bad_parameter_is_one_located_line(tmp_path: Path, old: str, new: str, field: str, blamed: str,
-                                           words: str) -> None:
+def _bad_copy(tmp_path: Path, old: str, new: str) -> tuple[Path, str]:
     path = _copy_content(tmp_path)
     text, n = re.subn(old, lambda _: new, path.read_text(encoding="utf-8"))
     assert n == 1, f"the case's text {old!r} must occur once in the storyboard"
     path.write_text(text, encoding="utf-8")
+    return path, text
+
+
+@pytest.mark.parametrize("old, new, field, blamed, words", BAD, ids=[b[2] + ":" + b[4] for b in BAD])
+def test_bad_parameter_is_one_located_line(tmp_path: Path, old: str, new: str, field: str, blamed: str,
+                                           words: str) -> None:
+    path, text = _bad_copy(tmp_path, old, new)
     with pytest.raises(StoryboardError) as info:
         open_storyboard(path)
     message = str(info.value)
@@ -292,12 +298,16 @@ def test_the_video_lasts_five_to_seven_minutes(rendered: Path) -> None:
 
 
 @pytest.mark.render
-def test_a_bad_storyboard_after_a_render_loses_nothing(rendered: Path, tmp_path: Path) -> None:
-    path = _copy_content(tmp_path)
-    text = path.read_text(encoding="utf-8").replace('letter: "D"', 'letter: "DD"')
-    path.write_text(text, encoding="utf-8")
+def test_bad_storyboards_after_a_render_lose_nothing(rendered: Path, tmp_path: Path) -> None:
     out = rendered.parent.parent
     before = _digest(rendered.parent)
+    for i, (old, new, field, _, _) in enumerate(BAD):
+        path, _ = _bad_copy(tmp_path / str(i), old, new)
+        with pytest.raises(StoryboardError, match=re.escape(field)):
+            render(RenderRequest(path, quality("preview"), out_root=out))
+        assert _digest(rendered.parent) == before, field
+    # and as a user sees it: exit status 2, the located line, no traceback
+    path, text = _bad_copy(tmp_path / "cli", 'letter: "D"', 'letter: "DD"')
     proc = run_cli("render", "all", "-s", str(path), "-q", "preview", "--out", str(out))
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
