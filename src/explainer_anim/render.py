@@ -14,6 +14,7 @@ from pathlib import Path
 from manim import tempconfig
 
 from .errors import UserError
+from .glyph_cache import glyph_cache
 from .media import normalize_clip_args, run_ffmpeg
 from .outputs import OutputLayout
 from .probe import probe
@@ -49,7 +50,7 @@ def dry_run(scene_cls: type[ExplainerScene], plan: ExhibitPlan) -> ExplainerScen
     state at the end of each beat (for the layout check) and the values shown are as in a render."""
     logging.getLogger("manim").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="explainer-dry-") as tmp:
-        settings = {**manim_settings(plan, Path(tmp)), "dry_run": True, "write_to_movie": False}
+        settings = {**manim_settings(plan, Path(tmp)), **glyph_cache(), "dry_run": True, "write_to_movie": False}
         with tempconfig(settings):
             scene = scene_cls()
             scene.plan = plan

@@ -27,6 +27,7 @@ from . import citation, layout
 from .errors import Location
 from .glyphs import FontNotInstalled, describe, faces, missing_glyphs
 from .quality import Quality
+from .glyph_cache import glyph_cache
 from .render import manim_settings
 from .scene import SIZES, ExhibitPlan, scene_class
 from .storyboard import Exhibit, Storyboard, Theme, locate
@@ -106,7 +107,7 @@ def _measure(storyboard: Storyboard, exhibit: Exhibit, quality: Quality) -> list
     logging.getLogger("manim").setLevel(logging.ERROR)
     facts = []
     with tempfile.TemporaryDirectory(prefix="explainer-measure-") as tmp:
-        with tempconfig({**manim_settings(plan, Path(tmp)), "dry_run": True, "write_to_movie": False}):
+        with tempconfig({**manim_settings(plan, Path(tmp)), **glyph_cache(), "dry_run": True, "write_to_movie": False}):
             scene = scene_class(storyboard, exhibit)()
             scene.plan = plan
             room_height = scene.heading(exhibit.title).get_bottom()[1] - HEADING_GAP + scene.safe_height / 2
