@@ -22,7 +22,6 @@ from manim import (DOWN, LEFT, RIGHT, UL, UP, UR, Animation, Axes, Circumscribe,
                    FadeIn, FadeOut, GrowFromEdge, Indicate, Line, MathTex, Mobject, MoveToTarget, Rectangle,
                    SurroundingRectangle, VGroup, VMobject, Write, config, tempconfig)
 
-from .glyph_cache import glyph_cache
 from .formula_registry import ParamError, ValueSpec, parse_value_spec, tabulate
 from .layout import LINE_HEIGHT_PER_POINT, SAFE_MARGIN
 from .scene import SIZES, ExplainerScene, ParamProblem, Step, register_scene
@@ -237,7 +236,7 @@ def tex_error(tex: str) -> str | None:
     level = manim_log.level
     manim_log.setLevel(logging.CRITICAL)  # Manim logs LaTeX's errors itself; we report them once
     try:
-        with tempfile.TemporaryDirectory(prefix="explainer-tex-") as tmp, tempconfig({"media_dir": tmp, **glyph_cache()}):
+        with tempfile.TemporaryDirectory(prefix="explainer-tex-") as tmp, tempconfig({"media_dir": tmp}):
             try:
                 MathTex(tex)
             except ValueError:
