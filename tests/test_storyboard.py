@@ -142,3 +142,30 @@ def test_errors_are_storyboard_errors(tmp_path: Path) -> None:
     with pytest.raises(StoryboardError) as info:
         load_storyboard(write(tmp_path, GOOD_EXHIBIT.replace("id: one", "id: One Two")))
     assert info.value.path == "exhibits[0].id" and info.value.location.line == 9
+
+
+@pytest.mark.parametrize("hold, needle", [("1.0e+300", "between 0 and 600"), ("100000000", "between 0 and 600"),
+                                          (".inf", "finite"), (".nan", "finite")])
+def test_absurd_holds_are_refused(tmp_path: Path, hold: str, needle: str) -> None:
+    line = bad(tmp_path, HEAD + GOOD_EXHIBIT + f"      - hold: {hold}\n")
+    assert "exhibits[0].beats[1].hold" in line and needle in line
+
+
+def test_non_utf8_names_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "storyboard.yaml"
+    path.write_bytes((HEAD + GOOD_EXHIBIT).replace("title: One", "title: caf\xe9").encode("latin-1"))
+    proc = run_cli("validate", str(path))
+    assert proc.returncode == 2 and f"{path}:10:15: not UTF-8" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_unwritable_output_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    proc = run_cli("render", "all", "-s", str(MINI), "-q", "preview", "--out", str(blocker))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].startswith(f"error: cannot write {blocker}")
+    assert blocker.read_text() == "not a folder"
+
+
+def test_validate_takes_the_same_option_as_the_other_commands() -> None:
+    assert run_cli("validate", "-s", str(MINI)).returncode == 0

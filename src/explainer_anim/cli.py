@@ -24,7 +24,12 @@ source_option = click.option(
          "then ../shared/sources/).")
 
 
-def _fail(exc: UserError) -> None:
+def _fail(exc: UserError | OSError) -> None:
+    if isinstance(exc, OSError):
+        # The machine refused a file (read-only folder, a file where a folder should be, disk
+        # full): the user can fix that, so it is said in one line, not a traceback.
+        where = f" {exc.filename}" if exc.filename else ""
+        exc = UserError(f"cannot write{where}: {exc.strerror or exc}")
     click.echo(f"error: {exc}", err=True)
     sys.exit(EXIT_USER_ERROR)
 
@@ -70,7 +75,7 @@ def render(exhibits: tuple[str, ...], storyboard: Path, quality: str, voice: str
         result = run(RenderRequest(storyboard, get_quality(quality), ids, voice, out_root, jobs=jobs,
                                    burn_captions=burn_captions, source=source, allow_unverified=allow_unverified,
                                    assets=assets))
-    except UserError as exc:
+    except (UserError, OSError) as exc:
         _fail(exc)
         return
     if result.master:
@@ -88,14 +93,17 @@ def render(exhibits: tuple[str, ...], storyboard: Path, quality: str, voice: str
 
 
 @main.command()
-@click.argument("path", required=False, type=click.Path(path_type=Path), default=DEFAULT_STORYBOARD)
-def validate(path: Path) -> None:
-    """Check a storyboard (default: the shipped one) without rendering anything."""
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@storyboard_option
+def validate(path: Path | None, storyboard: Path) -> None:
+    """Check a storyboard's format, scenes, steps and params without rendering anything
+    (PATH or --storyboard; default: the shipped one). `quotes check` checks its quotes."""
     from .project import open_storyboard
 
+    path = path or storyboard
     try:
         sb = open_storyboard(path)
-    except UserError as exc:
+    except (UserError, OSError) as exc:
         _fail(exc)
         return
     for w in sb.warnings:
@@ -113,7 +121,7 @@ def list_exhibits(storyboard: Path) -> None:
 
     try:
         sb = open_storyboard(storyboard)
-    except UserError as exc:
+    except (UserError, OSError) as exc:
         _fail(exc)
         return
     width = max(len(e.id) for e in sb.exhibits)
@@ -144,7 +152,7 @@ def quotes_check(storyboard: Path, source: Path | None) -> None:
             raise UserError(f"cannot check the quotes: {report.why_unverified}")
         problems = [v.message() for v in report.failures]
         problems += quote_problems(sb, sb.exhibits, get_quality(DEFAULT_QUALITY))
-    except UserError as exc:
+    except (UserError, OSError) as exc:
         _fail(exc)
         return
     for p in problems:
@@ -171,7 +179,7 @@ def source_fetch(storyboard: Path) -> None:
     try:
         sb = load_storyboard(storyboard)
         fetched = fetch_source(sb)
-    except UserError as exc:
+    except (UserError, OSError) as exc:
         _fail(exc)
         return
     if not fetched.downloaded:
@@ -210,7 +218,7 @@ def narrate(storyboard: Path, voice: str | None, out_root: Path, quality: str, a
                        err=True)
             sys.exit(1 if problems else 0)
         result = draft(RenderRequest(storyboard, get_quality(quality), voice=voice, out_root=out_root, assets=assets))
-    except UserError as exc:
+    except (UserError, OSError) as exc:
         _fail(exc)
         return
     click.echo(table_text(result.rows))

@@ -205,8 +205,15 @@ class ExplainerScene(Scene):
 
     # ----- numbers ---------------------------------------------------------------------
     def compute(self, name: str, fn: Callable[..., Any], **inputs: Any) -> Computed:
-        """Call a tested formula and record it; show its value with ``.show(fmt)``."""
-        return self.values.compute(name, fn, **inputs)
+        """Call a tested formula and record it; show its value with ``.show(fmt)``.
+
+        A formula refuses inputs outside its domain with ValueError; those inputs come from the
+        exhibit's params, so that is the producer's error, reported at the exhibit."""
+        try:
+            return self.values.compute(name, fn, **inputs)
+        except ValueError as exc:
+            raise StoryboardError(self.exhibit.location, f"exhibit {self.exhibit.id!r}: params",
+                                  f"{name}: {exc}") from None
 
     # ----- drawing helpers: every text in the theme's faces, sizes and ink ---------------
     @property

@@ -7,6 +7,7 @@ The format is documented in docs/storyboard.md; keep the two in step.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -246,6 +247,17 @@ def _positive(v: float) -> str | None:
     return None if v > 0 else "must be greater than 0"
 
 
+MAX_HOLD_SECONDS = 600.0  # ten minutes of still frame is a mistake, not a pause
+
+
+def _hold(v: float) -> str | None:
+    if not math.isfinite(v):
+        return "must be a finite number of seconds"
+    if not 0 <= v <= MAX_HOLD_SECONDS:
+        return f"must be between 0 and {MAX_HOLD_SECONDS:g} seconds"
+    return None
+
+
 def _non_negative(v: float) -> str | None:
     return None if v >= 0 else "must not be negative"
 
@@ -440,7 +452,7 @@ def _beat(node: Located, path: str, w: list[str]) -> Beat:
     b = Beat(
         narration=narration,
         step=f.get("step", str, None, lambda v: None if _STEP.match(v) else "must be a step name (letters, digits, _)"),
-        hold=f.get("hold", float, 0.0, _non_negative),
+        hold=f.get("hold", float, 0.0, _hold),
         location=node.location,
         id=f.get("id", str, None, _beat_id),
         cues=_cues(f, path, narration, w),

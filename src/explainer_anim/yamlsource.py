@@ -116,8 +116,16 @@ def load_yaml(path: Path) -> Located:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise StoryboardError(None, "", f"{path}: no such storyboard file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StoryboardError(None, "", f"{path}: cannot read: {exc}") from None
+    except IsADirectoryError:
+        raise StoryboardError(None, "", f"{path}: is a folder; give the storyboard's .yaml file") from None
+    except UnicodeDecodeError as exc:
+        raw = path.read_bytes()[: exc.start]
+        line = raw.count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n") + 1) + 1
+        raise StoryboardError(Location(path, line, column), "",
+                              f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save the storyboard as UTF-8") from None
+    except OSError as exc:
+        raise StoryboardError(None, "", f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
