@@ -301,7 +301,7 @@ def test_description_has_summary_citation_chapters_and_attribution(tmp_path: Pat
             "licensed under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)") in text
     assert "Chapters" not in description(sb.meta, [], 15)
     titled = dataclasses.replace(sb.meta, paper=dataclasses.replace(sb.meta.paper, title="The Paper's Own Title"))
-    assert "verbatim from “The Paper's Own Title” by" in description(titled, [], 15)
+    assert "are from “The Paper's Own Title” by" in description(titled, [], 15)
 
 
 # ----- storyboard: thumbnail and section -------------------------------------------------------

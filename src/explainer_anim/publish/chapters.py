@@ -116,9 +116,11 @@ def attribution(meta: Meta) -> str:
     title = meta.paper.title or meta.title
     link = LICENSE_URLS.get(meta.license)
     licence = f"{meta.license} ({link})" if link else meta.license
-    return (f"Quotations on screen are verbatim from “{title}” by {', '.join(meta.authors)} "
+    # Says nothing about verification: a render without the source file publishes the same
+    # description, and whether each quote was checked is in quotes.json and the web manifest.
+    return (f"Quotations on screen are from “{title}” by {', '.join(meta.authors)} "
             f"({meta.paper.url}), licensed under {licence}. The narration, animations and computed "
-            "figures are ours; the quoted text is unchanged.")
+            "figures are ours.")
 
 
 def description(meta: Meta, chapters: list[Chapter], fps: int) -> str:
