@@ -539,3 +539,10 @@ def test_a_failed_web_transcode_names_the_clip_and_leaves_master_and_kit(rendere
     assert "clip 'title'" in str(err.value) and "web kit not updated" in str(err.value)
     assert {p: sha(p) for p in kept} == kept
     assert not list((folder / "web").glob(".staging-*"))
+
+
+def test_theme_font_lists_become_css_families() -> None:
+    from explainer_anim.publish.webkit import css_families
+
+    assert css_families("Noto Serif, DejaVu Serif") == "'Noto Serif','DejaVu Serif'"
+    assert css_families("Noto Sans") == "'Noto Sans'"

@@ -138,8 +138,8 @@ def _style(run: Run) -> str:
     th = run.storyboard.theme
     return (f":root{{--paper:{th.background};--ink:{th.ink};--accent:{th.accent};--muted:{th.muted}}}"
             f"body{{margin:0;background:var(--paper);color:var(--ink);"
-            f"font-family:'{th.fonts.body}',Georgia,serif;line-height:1.45}}"
-            f"h1,h2,h3{{font-family:'{th.fonts.heading}',system-ui,sans-serif;line-height:1.2}}"
+            f"font-family:{css_families(th.fonts.body)},Georgia,serif;line-height:1.45}}"
+            f"h1,h2,h3{{font-family:{css_families(th.fonts.heading)},system-ui,sans-serif;line-height:1.2}}"
             "video{display:block;width:100%;height:auto;background:var(--paper)}")
 
 
@@ -186,6 +186,11 @@ def _clip_section(entry: dict[str, Any]) -> str:
             f'<h3>Silent loop</h3><video class="loop" autoplay muted loop playsinline preload="metadata" '
             f'poster="{escape(entry["poster"]["path"])}" src="{escape(loop["path"])}"></video>\n'
             f"<h3>Embed</h3><pre><code>{escape(snippet)}</code></pre>\n</article>")
+
+
+def css_families(families: str) -> str:
+    """A theme's Pango font list ("Noto Serif, DejaVu Serif") as CSS: each family quoted alone."""
+    return ",".join(f"'{f.strip()}'" for f in families.split(",") if f.strip())
 
 
 def index_html(manifest: dict[str, Any], run: Run) -> str:
