@@ -169,3 +169,9 @@ def test_unwritable_output_is_one_line(tmp_path: Path) -> None:
 
 def test_validate_takes_the_same_option_as_the_other_commands() -> None:
     assert run_cli("validate", "-s", str(MINI)).returncode == 0
+
+
+def test_an_empty_narration_with_a_hold_warns(tmp_path: Path) -> None:
+    sb = load_storyboard(write(tmp_path, GOOD_EXHIBIT + "      - narration:\n        hold: 1\n"))
+    assert len(sb.warnings) == 1 and "exhibits[0].beats[1].narration: warning: empty" in sb.warnings[0]
+    assert not load_storyboard(write(tmp_path, GOOD_EXHIBIT + "      - hold: 1\n")).warnings

@@ -460,6 +460,10 @@ def _beat(node: Located, path: str, w: list[str]) -> Beat:
     f.done()
     if not b.narration.strip() and b.hold == 0:
         raise StoryboardError(node.location, f"{path}.narration", "required (or give a hold for a silent beat)")
+    written = node.value.get("narration")
+    if written is not None and not b.narration.strip():
+        w.append(f"{written.location}: {path}.narration: warning: empty, so this beat is silent "
+                 "(leave the field out for a hold-only beat)")
     return b
 
 
