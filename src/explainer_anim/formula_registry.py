@@ -167,7 +167,7 @@ def arithmetic(expr: str, **names: float) -> float:
             raise ParamError(f"{name!r} is a built-in constant or function; give the value another name",
                                f".args.{name}")
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ParamError(f"must be a number (the expression computes with numbers only)", f".args.{name}")
+            raise ParamError("must be a number (the expression computes with numbers only)", f".args.{name}")
         if name not in needed:
             raise ParamError(f"is not used by the expression {expr.strip()!r}", f".args.{name}")
     missing = sorted(needed - names.keys())
@@ -257,7 +257,7 @@ def parse_value_spec(raw: Any, free: tuple[str, ...] = (), default_format: str =
         if not isinstance(name, str) or not _NAME.match(name):
             raise ParamError("must be an identifier", f".args.{name}")
         if name in free:
-            raise ParamError(f"is set by the scene (it is the swept variable); remove it from args", f".args.{name}")
+            raise ParamError("is set by the scene (it is the swept variable); remove it from args", f".args.{name}")
     fmt = raw.get("format", default_format)
     if not isinstance(fmt, str) or not _FORMAT.match(fmt):
         raise ParamError('must be a format with one {} field, such as "{:g}", "{:.2f}" or "{:.0%}"', ".format")

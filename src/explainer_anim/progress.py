@@ -32,11 +32,6 @@ class Progress:
         self.stream.write(f"{message}\n")
         self.stream.flush()
 
-    def done(self, message: str) -> None:
-        self._end_line()
-        self.stream.write(f"{message} in {time.monotonic() - self.started:.1f}s\n")
-        self.stream.flush()
-
     def _end_line(self) -> None:
         if self._open_line:
             self.stream.write("\n")
